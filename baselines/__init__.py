@@ -1,0 +1,1 @@
+"""Baselines: what tasks are measured with. One method family per module."""

@@ -1,0 +1,98 @@
+"""The course's classic classifiers in plain torch: softmax regression, multiclass SVM, MLP, CNN.
+
+No Hugging Face model exists for these, so they are small torch modules. Each builder receives
+the task's TaskInfo and the method's own hyper-parameters; torch is imported inside.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from harness.registry import register_method
+
+FITS = ("classification",)
+_SMOKE = {"trainer": {"epochs": 2, "batch_size": 64}}
+
+
+@dataclass
+class LinearParams:
+    """A linear classifier has no architecture knobs; regularisation is trainer.weight_decay."""
+
+
+@dataclass
+class MLPParams:
+    hidden: int = 256
+    depth: int = 2  # number of hidden layers
+    dropout: float = 0.1
+
+
+@dataclass
+class CNNParams:
+    width: int = 32  # channels of the first conv block; doubled in the second
+    dropout: float = 0.25
+
+
+def _linear(info, params: LinearParams):
+    from torch import nn
+
+    return nn.Sequential(nn.Flatten(), nn.Linear(math.prod(info.input_shape), info.num_classes))
+
+
+register_method(
+    name="linear", version="1", fits=FITS, params=LinearParams,
+    description="softmax regression: one linear layer trained with cross-entropy",
+    profiles={"smoke": _SMOKE,
+              "default": {"trainer": {"epochs": 60, "lr": 0.01, "weight_decay": 1e-4}},
+              "full": {"trainer": {"epochs": 100, "lr": 0.01, "weight_decay": 1e-4}}},
+)(_linear)
+
+register_method(
+    name="svm", version="1", fits=FITS, params=LinearParams, objective="multiclass_hinge",
+    description="linear multiclass SVM: one linear layer, Weston-Watkins hinge loss + L2 (weight decay)",
+    profiles={"smoke": _SMOKE,
+              "default": {"trainer": {"epochs": 60, "lr": 0.005, "weight_decay": 1e-3}},
+              "full": {"trainer": {"epochs": 100, "lr": 0.005, "weight_decay": 1e-3}}},
+)(_linear)
+
+
+@register_method(
+    name="mlp", version="1", fits=FITS, params=MLPParams,
+    description="multilayer perceptron: ReLU hidden layers with dropout",
+    profiles={"smoke": {**_SMOKE, "method": {"hidden": 32}},
+              "default": {"trainer": {"epochs": 60, "lr": 2e-3, "weight_decay": 1e-4}},
+              "full": {"trainer": {"epochs": 100, "lr": 1e-3, "weight_decay": 1e-4}, "method": {"hidden": 1024}}},
+)
+def build_mlp(info, params: MLPParams):
+    from torch import nn
+
+    layers: list[nn.Module] = [nn.Flatten()]
+    width = math.prod(info.input_shape)
+    for _ in range(params.depth):
+        layers += [nn.Linear(width, params.hidden), nn.ReLU(), nn.Dropout(params.dropout)]
+        width = params.hidden
+    layers.append(nn.Linear(width, info.num_classes))
+    return nn.Sequential(*layers)
+
+
+@register_method(
+    name="cnn", version="1", fits=FITS, params=CNNParams,
+    description="LeNet-style CNN: two conv-BN-ReLU-pool blocks and a linear head",
+    profiles={"smoke": {**_SMOKE, "method": {"width": 8}},
+              "default": {"trainer": {"epochs": 30, "lr": 2e-3, "weight_decay": 1e-4}},
+              "full": {"trainer": {"epochs": 60, "lr": 1e-3, "weight_decay": 5e-4}, "method": {"width": 64}}},
+)
+def build_cnn(info, params: CNNParams):
+    from torch import nn
+
+    c, h, w = info.input_shape
+    k = params.width
+
+    def block(cin: int, cout: int) -> list[nn.Module]:
+        return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(), nn.MaxPool2d(2)]
+
+    return nn.Sequential(
+        *block(c, k), *block(k, 2 * k),
+        nn.Flatten(), nn.Dropout(params.dropout),
+        nn.Linear(2 * k * (h // 4) * (w // 4), info.num_classes),
+    )

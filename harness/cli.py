@@ -1,0 +1,129 @@
+"""`bench`: parse the command line and dispatch. No training logic lives here.
+
+    bench list
+    bench show task=digits | method=cnn
+    bench run task=digits method=cnn [key=value ...]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from harness.errors import UserError, unknown
+
+USAGE = """usage: bench COMMAND [key=value ...]
+
+commands:
+  list                              tasks and methods, grouped by family
+  show task=NAME | method=NAME      what a task measures (data, splits, metrics, protocol, references)
+  run task=NAME method=NAME [k=v]   train, evaluate, write a record under runs/
+
+overrides use Hydra's grammar with dotted keys: seed=3 profile=smoke trainer.epochs=20 method.hidden=256
+profiles: smoke (seconds), default (the leaderboard's CPU numbers), full (GPU scale)"""
+
+
+def cmd_list(args: list[str]) -> int:
+    from harness import registry
+    from harness.specs import FAMILIES
+
+    if args:
+        raise UserError(f"'bench list' takes no arguments, got '{args[0]}'")
+    tasks, methods = registry.tasks(), registry.methods()
+    for family in FAMILIES:
+        fam_tasks = [t for t in tasks.values() if t.family == family]
+        fam_methods = [m for m in methods.values() if family in m.fits]
+        if not fam_tasks and not fam_methods:
+            continue
+        print(family)
+        for t in sorted(fam_tasks, key=lambda t: t.name):
+            print(f"  task    {t.name:<16} v{t.version:<3} {t.description}")
+        for m in sorted(fam_methods, key=lambda m: m.name):
+            print(f"  method  {m.name:<16} v{m.version:<3} {m.description}")
+    return 0
+
+
+def cmd_show(args: list[str]) -> int:
+    from harness import registry
+    from harness.config import parse_overrides
+
+    pairs = dict(parse_overrides(args))
+    if set(pairs) == {"task"}:
+        print(_describe_task(registry.get_task(str(pairs["task"]))))
+    elif set(pairs) == {"method"}:
+        print(_describe_method(registry.get_method(str(pairs["method"]))))
+    else:
+        raise UserError("'bench show' takes task=NAME or method=NAME")
+    return 0
+
+
+def _describe_task(t) -> str:
+    from harness import registry
+
+    lines = [
+        f"task {t.name} (version {t.version}, family {t.family})",
+        f"  {t.description}",
+        f"  data:      {t.dataset}",
+        "  splits:    " + ", ".join(f"{k} {v:,}" for k, v in t.splits.items()),
+        f"  input:     {'x'.join(map(str, t.input_shape))}, {t.num_classes} classes",
+        "  metrics:",
+        *(f"    {m.name:<18} {'higher' if m.higher_is_better else 'lower'} is better; {m.source}"
+          + ("  [primary]" if m.name == t.primary_metric else "") for m in t.metrics),
+        f"  protocol:  {t.protocol}",
+    ]
+    if t.profiles:
+        lines.append("  profiles:  " + "; ".join(f"{p}: {dict(v)}" for p, v in t.profiles.items()))
+    lines.append("  references:")
+    lines += [f"    {r.method:<12} {r.metric} {r.value:.4g}  ({r.source})" for r in t.references] or ["    none"]
+    lines.append("  methods:   " + (", ".join(registry.fitting_methods(t)) or "none"))
+    return "\n".join(lines)
+
+
+def _describe_method(m) -> str:
+    import dataclasses
+
+    fields = ", ".join(f"{f.name}" for f in dataclasses.fields(m.params)) or "none"
+    lines = [
+        f"method {m.name} (version {m.version}; fits {', '.join(m.fits)})",
+        f"  {m.description}",
+        f"  objective: {m.objective}",
+        f"  method.* keys: {fields}",
+    ]
+    lines += [f"  profile {p}: {dict(v)}" for p, v in m.profiles.items()]
+    return "\n".join(lines)
+
+
+def cmd_run(args: list[str]) -> int:
+    from harness.config import compose
+
+    cfg = compose(args)  # every key, type and name checked before any heavy import
+    from harness.runner import run
+
+    try:
+        result = run(cfg)
+    except KeyboardInterrupt:
+        print("interrupted: the last checkpoint is kept; add resume=true to the same command", file=sys.stderr)
+        return 130
+    return 0 if result.record.status == "completed" else 1
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"list": cmd_list, "show": cmd_show, "run": cmd_run}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, *args = argv
+    try:
+        if command not in COMMANDS:
+            raise unknown("command", command, COMMANDS)
+        return COMMANDS[command](args)
+    except UserError as err:
+        print(f"bench: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

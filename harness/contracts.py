@@ -1,0 +1,63 @@
+"""The narrow contracts between the harness, a task and a method. Keep them few and typed.
+
+    task.build(DataConfig, profile)      -> TaskData        (what a task hands the runner)
+    method.build(TaskInfo, params)       -> torch.nn.Module (what a method hands the runner)
+    TaskData.protocol.training_step(model, batch, objective) -> scalar loss tensor
+    TaskData.protocol.evaluate(accelerator, model, loader) -> Evaluation
+
+The runner owns the loop, devices, seeding, checkpoints and records; the protocol (one per task
+family, under tasks/) owns how a batch becomes a loss and how predictions become metrics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import torch
+    from accelerate import Accelerator
+    from torch.utils.data import DataLoader, Dataset
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What a method may know about a task when it builds its model."""
+
+    name: str
+    family: str
+    input_shape: tuple[int, ...]  # one example, channels first: (C, H, W) for images
+    num_classes: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    metrics: dict[str, float]
+    num_samples: int
+    seconds: float
+
+
+class TaskProtocol(Protocol):
+    objectives: tuple[str, ...]  # the training objectives a method may declare for this family
+
+    def training_step(
+        self, model: torch.nn.Module, batch: dict[str, torch.Tensor], objective: str
+    ) -> torch.Tensor: ...
+
+    def evaluate(
+        self, accelerator: Accelerator, model: torch.nn.Module, loader: DataLoader, desc: str
+    ) -> Evaluation: ...
+
+
+@dataclass
+class TaskData:
+    """Built data for one run: map-style datasets yielding dicts of tensors, and the protocol."""
+
+    info: TaskInfo
+    train: Dataset
+    val: Dataset
+    test: Dataset
+    fingerprint: str  # hash of the exact examples used; goes into every record
+    protocol: TaskProtocol
+    collate: Any = None  # None = torch's default collate

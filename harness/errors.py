@@ -1,0 +1,26 @@
+"""User-facing errors: the CLI turns these into one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class UserError(Exception):
+    """Bad input from the user (name, key, type, path, file). Never carries a traceback."""
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """'; did you mean 'x'?' with the close matches, or a list of valid choices when none is close."""
+    choices = sorted(set(choices))
+    close = difflib.get_close_matches(word, choices, n=n, cutoff=0.6)
+    if close:
+        return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    if len(choices) <= 12:
+        return "; choose from " + ", ".join(choices)
+    return ""
+
+
+def unknown(kind: str, word: str, choices: Iterable[str], where: str = "") -> UserError:
+    suffix = f" in {where}" if where else ""
+    return UserError(f"unknown {kind} '{word}'{suffix}{did_you_mean(word, choices)}")

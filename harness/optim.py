@@ -1,0 +1,47 @@
+"""Optimizers and learning-rate schedules by name (the `trainer.optimizer` / `trainer.scheduler` keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
+
+    from harness.config import TrainerConfig
+
+
+def _adamw(params, cfg: TrainerConfig) -> torch.optim.Optimizer:
+    import torch
+
+    return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def _adam(params, cfg: TrainerConfig) -> torch.optim.Optimizer:
+    import torch
+
+    return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
+def _sgd(params, cfg: TrainerConfig) -> torch.optim.Optimizer:
+    import torch
+
+    return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9, nesterov=True, weight_decay=cfg.weight_decay)
+
+
+OPTIMIZERS: dict[str, Callable] = {"adamw": _adamw, "adam": _adam, "sgd": _sgd}
+# our names -> transformers.get_scheduler names (warmup is linear in both)
+SCHEDULERS = {"cosine": "cosine", "constant": "constant_with_warmup"}
+
+
+def build(model: torch.nn.Module, cfg: TrainerConfig, steps_per_epoch: int):
+    from transformers import get_scheduler
+
+    optimizer = OPTIMIZERS[cfg.optimizer](model.parameters(), cfg)
+    scheduler = get_scheduler(
+        SCHEDULERS[cfg.scheduler],
+        optimizer,
+        num_warmup_steps=cfg.warmup_epochs * steps_per_epoch,
+        num_training_steps=cfg.epochs * steps_per_epoch,
+    )
+    return optimizer, scheduler

@@ -1,0 +1,261 @@
+"""Train and evaluate one (task, method, config) with Accelerate, and write its record.
+
+One Accelerator drives devices, mixed precision and multi-process runs. Evaluation goes through
+`accelerator.gather_for_metrics` (inside the task's protocol), so every test example counts
+exactly once at any world size. Each epoch is reseeded from (seed, epoch), which is what makes a
+resumed run end with the same metrics as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from accelerate import Accelerator
+from accelerate.utils import broadcast_object_list, set_seed
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+
+from harness import checkpoint, optim, provenance, registry, rundir
+from harness.config import RunConfig
+from harness.contracts import Evaluation, TaskData
+from harness.io import atomic_write_text
+from harness.record import Record
+
+log = logging.getLogger("dlbench")
+
+
+class NonFiniteLoss(RuntimeError):
+    pass
+
+
+@dataclass
+class RunResult:
+    record: Record
+    run_dir: Path
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    return seed * 100_003 + epoch
+
+
+def _worker_init(worker_id: int) -> None:
+    # forked workers would otherwise share numpy's state (pytorch#5059)
+    import random
+
+    import numpy as np
+
+    s = torch.initial_seed() % 2**32
+    np.random.seed(s)
+    random.seed(s)
+
+
+def _loaders(data: TaskData, cfg: RunConfig) -> tuple[DataLoader, DataLoader, DataLoader, torch.Generator]:
+    gen = torch.Generator()
+    common = dict(collate_fn=data.collate, num_workers=cfg.data.num_workers, worker_init_fn=_worker_init)
+    train = DataLoader(data.train, batch_size=cfg.trainer.batch_size, shuffle=True, generator=gen, **common)
+    val = DataLoader(data.val, batch_size=cfg.trainer.eval_batch_size, **common)
+    test = DataLoader(data.test, batch_size=cfg.trainer.eval_batch_size, **common)
+    return train, val, test, gen
+
+
+def _setup_logging(run_dir: Path, main: bool) -> logging.Handler | None:
+    log.setLevel(logging.INFO)
+    if not main:
+        return None
+    handler = logging.FileHandler(run_dir / rundir.LOG)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    return handler
+
+
+def _say(accelerator: Accelerator, msg: str) -> None:
+    log.info(msg)
+    accelerator.print(msg)
+
+
+class Run:
+    """One run's state; `execute` is the whole life cycle."""
+
+    def __init__(self, cfg: RunConfig, accelerator: Accelerator | None = None) -> None:
+        self.cfg = cfg
+        self.task = registry.get_task(cfg.task)
+        self.method = registry.get_method(cfg.method_name)
+        self.accelerator = accelerator or Accelerator(mixed_precision=cfg.trainer.mixed_precision)
+        self.history: list[dict] = []
+        self.train_seconds = 0.0
+        self.train_samples = 0
+        self.start_epoch = 0
+
+    # -- folders -----------------------------------------------------------------------------
+    def _run_dir(self) -> Path:
+        cfg, acc = self.cfg, self.accelerator
+        found = None
+        if cfg.resume:
+            found = rundir.find_resumable(cfg.output_dir, cfg.task, cfg.method_name, cfg.hash())
+        run_id = found.name if found else rundir.new_run_id(cfg.hash())
+        run_id = broadcast_object_list([run_id])[0] if acc.num_processes > 1 else run_id
+        run_dir = rundir.run_root(cfg.output_dir, cfg.task, cfg.method_name) / run_id
+        if acc.is_main_process:
+            run_dir.mkdir(parents=True, exist_ok=True)
+            import yaml
+
+            atomic_write_text(run_dir / rundir.CONFIG, yaml.safe_dump(cfg.to_dict(), sort_keys=False))
+        if cfg.resume and not found:
+            _say(acc, "resume=true: no checkpoint of this config found; starting fresh")
+        self.resuming = found is not None
+        return run_dir
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def execute(self) -> RunResult:
+        cfg, acc = self.cfg, self.accelerator
+        if acc.is_main_process:
+            rundir.check_writable(cfg.output_dir)
+        set_seed(cfg.seed)
+        # Data and model first: a bad data.path or pretrained path fails before any folder exists.
+        with acc.main_process_first():  # the first process builds the dataset cache
+            self.data = self.task.build(cfg.data, cfg.profile)
+        if self.method.objective not in self.data.protocol.objectives:  # a registry bug
+            raise ValueError(f"method {self.method.name}: objective {self.method.objective!r} "
+                             f"is not one of {self.data.protocol.objectives}")
+        set_seed(cfg.seed)
+        model = self.method.build(self.data.info, cfg.method)
+        self.run_dir = self._run_dir()
+        handler = _setup_logging(self.run_dir, acc.is_main_process)
+        try:
+            return self._execute(model)
+        finally:
+            if handler:
+                log.removeHandler(handler)
+                handler.close()
+
+    def _execute(self, model: torch.nn.Module) -> RunResult:
+        cfg, acc, data = self.cfg, self.accelerator, self.data
+        self.num_parameters = sum(p.numel() for p in model.parameters())
+        train_dl, val_dl, test_dl, self.gen = _loaders(data, cfg)
+        optimizer, scheduler = optim.build(model, cfg.trainer, math.ceil(len(train_dl) / acc.num_processes))
+        model, optimizer, train_dl, val_dl, test_dl, scheduler = acc.prepare(
+            model, optimizer, train_dl, val_dl, test_dl, scheduler
+        )
+        self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
+        ckpt = self.run_dir / rundir.CHECKPOINT
+        if self.resuming:
+            state = checkpoint.load(ckpt, acc.unwrap_model(model), optimizer, scheduler)
+            self.start_epoch, self.history = state["epoch"], state["history"]
+            self.train_seconds, self.train_samples = state["train_seconds"], state["train_samples"]
+            _say(acc, f"resumed from {ckpt} after epoch {self.start_epoch}")
+        _say(acc, f"run {self.run_dir}  ({self.num_parameters:,} parameters, "
+                  f"{len(data.train)} train / {len(data.test)} test, world size {acc.num_processes})")
+        try:
+            self._train(train_dl, val_dl, ckpt)
+        except NonFiniteLoss as err:
+            return self._finish(None, error=str(err))
+        except KeyboardInterrupt:
+            msg = (f"interrupted after epoch {self.start_epoch}; the last checkpoint is kept: "
+                   "run the same command with resume=true to continue")
+            self._finish(None, error=msg)
+            raise
+        test = data.protocol.evaluate(acc, model, test_dl, "test")
+        return self._finish(test)
+
+    def _train(self, train_dl: DataLoader, val_dl: DataLoader, ckpt: Path) -> None:
+        cfg, acc, protocol = self.cfg, self.accelerator, self.data.protocol
+        epochs = cfg.trainer.epochs
+        bar = tqdm(total=epochs * len(train_dl), initial=self.start_epoch * len(train_dl),
+                   desc="train", disable=None if acc.is_main_process else True, leave=False)
+        for epoch in range(self.start_epoch + 1, epochs + 1):
+            set_seed(epoch_seed(cfg.seed, epoch))
+            self.gen.manual_seed(epoch_seed(cfg.seed, epoch))
+            self.model.train()
+            t0, total, steps = time.perf_counter(), 0.0, 0
+            for step, batch in enumerate(train_dl):
+                loss = protocol.training_step(self.model, batch, self.method.objective)
+                value = self._checked(loss, epoch, step)
+                acc.backward(loss)
+                if cfg.trainer.grad_clip > 0:
+                    acc.clip_grad_norm_(self.model.parameters(), cfg.trainer.grad_clip)
+                self.optimizer.step()
+                self.scheduler.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                total, steps = total + value, steps + 1
+                bar.update(1)
+            seconds = time.perf_counter() - t0
+            self.train_seconds += seconds
+            self.train_samples += len(train_dl.dataset)
+            entry = {"epoch": epoch, "train_loss": total / max(steps, 1), "val": {}, "seconds": seconds}
+            if epoch % cfg.trainer.log_every == 0 or epoch == epochs:
+                entry["val"] = protocol.evaluate(acc, self.model, val_dl, "val").metrics
+            self.history.append(entry)
+            self._log_epoch(entry, epochs)
+            self.start_epoch = epoch
+            self._save(ckpt)
+        bar.close()
+
+    def _checked(self, loss: torch.Tensor, epoch: int, step: int) -> float:
+        check = loss.detach()
+        if self.accelerator.num_processes > 1:
+            check = self.accelerator.reduce(check, "mean")
+        value = float(check)
+        if not math.isfinite(value):
+            raise NonFiniteLoss(f"loss became {value} at epoch {epoch}, step {step}; "
+                                "try a lower trainer.lr or trainer.grad_clip=1.0")
+        return value
+
+    def _log_epoch(self, entry: dict, epochs: int) -> None:
+        val = "  ".join(f"val {k} {v:.4f}" for k, v in entry["val"].items())
+        _say(self.accelerator, f"epoch {entry['epoch']}/{epochs}  loss {entry['train_loss']:.4f}  {val}  "
+                               f"{entry['seconds']:.1f}s")
+
+    def _save(self, ckpt: Path) -> None:
+        acc = self.accelerator
+        acc.wait_for_everyone()
+        if acc.is_main_process:
+            state = {"epoch": self.start_epoch, "history": self.history,
+                     "train_seconds": self.train_seconds, "train_samples": self.train_samples}
+            checkpoint.save(ckpt, acc.unwrap_model(self.model), self.optimizer, self.scheduler, state)
+
+    def _finish(self, test: Evaluation | None, error: str | None = None) -> RunResult:
+        cfg, acc = self.cfg, self.accelerator
+        primary = self.task.primary
+        record = Record(
+            run_id=self.run_dir.name,
+            created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            status="completed" if error is None else "failed",
+            error=error,
+            task={"name": self.task.name, "version": self.task.version,
+                  "dataset_fingerprint": self.data.fingerprint},
+            method={"name": self.method.name, "version": self.method.version},
+            seed=cfg.seed,
+            profile=cfg.profile,
+            config_hash=cfg.hash(),
+            metrics=test.metrics if test else {},
+            primary_metric={"name": primary.name, "higher_is_better": primary.higher_is_better},
+            history=self.history,
+            config=cfg.to_dict(),
+            timings={
+                "train_seconds": self.train_seconds,
+                "eval_seconds": test.seconds if test else 0.0,
+                "train_samples_per_second": self.train_samples / self.train_seconds if self.train_seconds else 0.0,
+                "eval_samples_per_second": test.num_samples / test.seconds if test and test.seconds else 0.0,
+            },
+            num_parameters=self.num_parameters,
+            provenance=provenance.collect(acc.device, acc.num_processes, cfg.trainer.batch_size),
+        )
+        if acc.is_main_process:
+            record.write(self.run_dir / rundir.RECORD)
+        if error:
+            _say(acc, f"run failed: {error}")
+        else:
+            shown = "  ".join(f"{k} {v:.4f}" for k, v in record.metrics.items())
+            _say(acc, f"test  {shown}  (train {self.train_seconds:.1f}s)")
+            _say(acc, f"record {self.run_dir / rundir.RECORD}")
+        return RunResult(record=record, run_dir=self.run_dir)
+
+
+def run(cfg: RunConfig) -> RunResult:
+    return Run(cfg).execute()

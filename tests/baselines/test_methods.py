@@ -1,0 +1,44 @@
+"""Every method trains a few steps and evaluates on every task it fits (smoke profile)."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import registry
+from harness.config import compose
+from harness.record import load_record
+from harness.runner import run
+
+PAIRS = [(t, m) for t, task in sorted(registry.tasks().items()) for m in registry.fitting_methods(task)]
+
+
+@pytest.mark.parametrize(("task", "method"), PAIRS, ids=[f"{t}-{m}" for t, m in PAIRS])
+def test_method_smoke_run_writes_a_valid_record(task, method, smoke_args):
+    result = run(compose(smoke_args(task, method)))
+    record = load_record(result.run_dir / "record.json")
+    assert record.status == "completed"
+    spec = registry.get_task(task)
+    assert set(record.metrics) == {m.name for m in spec.metrics}
+    assert all(0.0 <= v <= 1.0 for v in record.metrics.values())
+    assert record.num_parameters > 0 and record.provenance.world_size == 1
+    assert len(record.history) == record.config["trainer"]["epochs"]
+
+
+@pytest.mark.parametrize("method", ["resnet", "vit"])
+def test_pretrained_loads_from_a_local_save_pretrained_folder(method, tmp_path, smoke_args):
+    from harness.contracts import TaskInfo
+
+    spec = registry.get_method(method)
+    small = compose(smoke_args("digits", method)).method
+    source = spec.build(TaskInfo("x", "classification", (1, 8, 8), 5), small).model
+    source.save_pretrained(tmp_path / "weights")
+    result = run(compose(smoke_args("digits", method, f"method.pretrained={tmp_path / 'weights'}")))
+    assert result.record.status == "completed"
+    assert result.record.config["method"]["pretrained"] == str(tmp_path / "weights")
+
+
+def test_pretrained_bad_path_is_a_user_error(smoke_args, capsys, tmp_path):
+    from harness.cli import main
+
+    assert main(["run", *smoke_args("digits", "vit", f"method.pretrained={tmp_path / 'nope'}")]) == 2
+    assert "method.pretrained=" in capsys.readouterr().err

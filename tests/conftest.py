@@ -1,0 +1,63 @@
+"""Shared fixtures: an isolated data cache, hub-format parquet fixtures, smoke-run helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the hub is unreachable here; fail fast, never hang
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory) -> Path:
+    cache = tmp_path_factory.mktemp("dlbench-cache")
+    os.environ["DLBENCH_CACHE"] = str(cache)
+    return cache
+
+
+def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40, n_test: int = 24) -> Path:
+    """A tiny dataset in the hub's parquet layout and columns (image as PNG bytes, ClassLabel)."""
+    from datasets import ClassLabel, Dataset, Features, Image
+    from PIL import Image as PILImage
+
+    rng = np.random.default_rng(0)
+    features = Features({hub.image_column: Image(), hub.label_column: ClassLabel(names=[str(i) for i in range(10)])})
+    subdir = root / "data"
+    subdir.mkdir(parents=True, exist_ok=True)
+    for split, n in (("train", n_train), ("test", n_test)):
+        labels = np.arange(n) % 10
+        images = [PILImage.fromarray(rng.integers(0, 256, size=shape, dtype=np.uint8)) for _ in range(n)]
+        ds = Dataset.from_dict({hub.image_column: images, hub.label_column: labels.tolist()}, features=features)
+        ds.to_parquet(str(subdir / f"{split}-00000-of-00001.parquet"))
+    return root
+
+
+@pytest.fixture(scope="session")
+def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
+    """data.path for every registered task that reads from the hub."""
+    from harness import registry
+
+    out = {}
+    for name, task in registry.tasks().items():
+        if task.hub is not None:
+            c, h, w = task.input_shape
+            shape = (h, w) if c == 1 else (h, w, c)
+            out[name] = write_hub_fixture(tmp_path_factory.mktemp(name), task.hub, shape)
+    return out
+
+
+@pytest.fixture
+def smoke_args(tmp_path, hub_fixtures):
+    """Arguments for a smoke run of (task, method) writing under tmp_path."""
+
+    def make(task: str, method: str, *extra: str) -> list[str]:
+        args = [f"task={task}", f"method={method}", "profile=smoke", f"output_dir={tmp_path / 'runs'}"]
+        if task in hub_fixtures:
+            args.append(f"data.path={hub_fixtures[task]}")
+        return args + list(extra)
+
+    return make

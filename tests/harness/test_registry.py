@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from harness import registry
+from harness.specs import Metric, TaskSpec
+
+
+def test_duplicate_task_name_is_an_error():
+    existing = registry.get_task("digits")
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register_task(existing)
+
+
+def test_duplicate_method_name_is_an_error():
+    spec = registry.get_method("mlp")
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register_method(name="mlp", version="9", fits=("classification",), params=spec.params,
+                                 description="dup")(lambda i, p: None)
+
+
+def test_primary_metric_must_be_declared():
+    with pytest.raises(ValueError, match="primary metric"):
+        TaskSpec(name="x", version="1", family="classification", description="", dataset="", splits={},
+                 metrics=(Metric("accuracy", True, "torchmetrics"),), primary_metric="f1", protocol="",
+                 build=lambda c, p: None)
+
+
+@pytest.mark.parametrize("command", [["list"], ["show", "task=digits"], ["show", "task=mnist"], ["show", "method=vit"]])
+def test_list_and_show_do_not_import_heavy_modules(command):
+    code = (
+        "import sys\nfrom harness.cli import main\n"
+        f"assert main({command!r}) == 0\n"
+        "heavy = [m for m in ('torch', 'transformers', 'diffusers', 'datasets', 'accelerate') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_every_task_has_a_fitting_method_and_references_name_metrics():
+    for task in registry.tasks().values():
+        assert registry.fitting_methods(task), task.name
+        names = {m.name for m in task.metrics}
+        for ref in task.references:
+            assert ref.metric in names and ref.source, (task.name, ref)
