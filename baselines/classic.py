@@ -43,16 +43,16 @@ register_method(
     name="linear", version="1", fits=FITS, params=LinearParams,
     description="softmax regression: one linear layer trained with cross-entropy",
     profiles={"smoke": _SMOKE,
-              "default": {"trainer": {"epochs": 60, "lr": 0.01, "weight_decay": 1e-4}},
-              "full": {"trainer": {"epochs": 100, "lr": 0.01, "weight_decay": 1e-4}}},
+              "default": {"trainer": {"epochs": 100, "lr": 0.01}},
+              "full": {"trainer": {"epochs": 100, "lr": 0.01}}},
 )(_linear)
 
 register_method(
     name="svm", version="1", fits=FITS, params=LinearParams, objective="multiclass_hinge",
     description="linear multiclass SVM: one linear layer, Weston-Watkins hinge loss + L2 (weight decay)",
     profiles={"smoke": _SMOKE,
-              "default": {"trainer": {"epochs": 60, "lr": 0.005, "weight_decay": 1e-3}},
-              "full": {"trainer": {"epochs": 100, "lr": 0.005, "weight_decay": 1e-3}}},
+              "default": {"trainer": {"epochs": 100, "batch_size": 16, "lr": 0.002}},
+              "full": {"trainer": {"epochs": 100, "batch_size": 64, "lr": 0.002}}},
 )(_linear)
 
 
@@ -60,8 +60,10 @@ register_method(
     name="mlp", version="1", fits=FITS, params=MLPParams,
     description="multilayer perceptron: ReLU hidden layers with dropout",
     profiles={"smoke": {**_SMOKE, "method": {"hidden": 32}},
-              "default": {"trainer": {"epochs": 60, "lr": 2e-3, "weight_decay": 1e-4}},
-              "full": {"trainer": {"epochs": 100, "lr": 1e-3, "weight_decay": 1e-4}, "method": {"hidden": 1024}}},
+              "default": {"trainer": {"epochs": 80, "lr": 2e-3, "weight_decay": 1e-4},
+                          "method": {"hidden": 512, "dropout": 0.3}},
+              "full": {"trainer": {"epochs": 100, "lr": 1e-3, "weight_decay": 1e-4},
+                       "method": {"hidden": 1024, "dropout": 0.3}}},
 )
 def build_mlp(info, params: MLPParams):
     from torch import nn

@@ -64,7 +64,7 @@ def build_resnet(info, params: ResNetParams):
     name="vit", version="1", fits=FITS, params=ViTParams,
     description="transformers ViTForImageClassification, tiny config (2x2 patches on digits)",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"hidden": 16, "layers": 1, "heads": 2}},
-              "default": {"trainer": {"epochs": 60, "lr": 2e-3, "weight_decay": 0.05, "warmup_epochs": 5}},
+              "default": {"trainer": {"epochs": 40, "lr": 2e-3, "weight_decay": 0.05, "warmup_epochs": 5}},
               "full": {"trainer": {"epochs": 200, "lr": 1e-3, "weight_decay": 0.05, "warmup_epochs": 10},
                        "method": {"hidden": 192, "layers": 6, "heads": 3}}},
 )

@@ -18,6 +18,15 @@ commands:
   list                              tasks and methods, grouped by family
   show task=NAME | method=NAME      what a task measures (data, splits, metrics, protocol, references)
   run task=NAME method=NAME [k=v]   train, evaluate, write a record under runs/
+  leaderboard [task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true]
+                                    rank methods per task: mean, std, 95% CI, Welch ties, cost
+                                    (F: table md csv json latex html; dirs: leaderboard/records, runs)
+  table [tasks=[a,b]] [metric=NAME] [profile=NAME] [out=PATH]
+                                    booktabs LaTeX table: methods x tasks, best bold, ties marked
+  paper [out=paper] [pdf=false]     regenerate paper/tables and paper/figures, build paper/main.pdf
+  validate PATH... [root=DIR]       check record files (or folders of them) against the leaderboard's rules
+  submit PATH... [root=DIR]         validate, then copy them all to leaderboard/records/ (or none)
+  reproduce RECORD... [tolerance=X] re-run records from their config; compare metrics (exit 1 if any differ)
 
 overrides use Hydra's grammar with dotted keys: seed=3 profile=smoke trainer.epochs=20 method.hidden=256
 profiles: smoke (seconds), default (the leaderboard's CPU numbers), full (GPU scale)"""
@@ -107,7 +116,47 @@ def cmd_run(args: list[str]) -> int:
     return 0 if result.record.status == "completed" else 1
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"list": cmd_list, "show": cmd_show, "run": cmd_run}
+def cmd_validate(args: list[str]) -> int:
+    from leaderboard.submit import validate_command
+
+    return validate_command(args)
+
+
+def cmd_submit(args: list[str]) -> int:
+    from leaderboard.submit import submit_command
+
+    return submit_command(args)
+
+
+def cmd_reproduce(args: list[str]) -> int:
+    from leaderboard.reproduce import reproduce_command
+
+    return reproduce_command(args)
+
+
+def cmd_leaderboard(args: list[str]) -> int:
+    from leaderboard.commands import cmd_leaderboard
+
+    return cmd_leaderboard(args)
+
+
+def cmd_table(args: list[str]) -> int:
+    from leaderboard.commands import cmd_table
+
+    return cmd_table(args)
+
+
+def cmd_paper(args: list[str]) -> int:
+    from leaderboard.commands import cmd_paper
+
+    return cmd_paper(args)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "list": cmd_list, "show": cmd_show, "run": cmd_run,
+    "validate": cmd_validate, "submit": cmd_submit, "reproduce": cmd_reproduce,
+    "leaderboard": cmd_leaderboard, "table": cmd_table, "paper": cmd_paper,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ class Metric:
     higher_is_better: bool
     source: str
     description: str = ""
+    range: tuple[float, float] | None = None  # (low, high) a valid value lies in; None = any finite value
 
 
 @dataclass(frozen=True)

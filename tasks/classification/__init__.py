@@ -9,10 +9,13 @@ from __future__ import annotations
 from harness.registry import register_task
 from harness.specs import HubSource, Metric, Reference, TaskSpec
 
+UNIT = (0.0, 1.0)  # all three are fractions; `bench submit` rejects values outside
 METRICS = (
-    Metric("accuracy", True, "torchmetrics MulticlassAccuracy(average='micro')", "top-1 accuracy"),
-    Metric("f1_macro", True, "torchmetrics MulticlassF1Score(average='macro')", "unweighted mean of per-class F1"),
-    Metric("balanced_accuracy", True, "torchmetrics MulticlassAccuracy(average='macro')", "mean per-class recall"),
+    Metric("accuracy", True, "torchmetrics MulticlassAccuracy(average='micro')", "top-1 accuracy", range=UNIT),
+    Metric("f1_macro", True, "torchmetrics MulticlassF1Score(average='macro')", "unweighted mean of per-class F1",
+           range=UNIT),
+    Metric("balanced_accuracy", True, "torchmetrics MulticlassAccuracy(average='macro')", "mean per-class recall",
+           range=UNIT),
 )
 PROTOCOL = (
     "Train on the train split with the method's objective for trainer.epochs epochs; validation "

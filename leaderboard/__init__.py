@@ -1,0 +1,1 @@
+"""Leaderboard: turns run records into checked submissions, tables and reproductions."""

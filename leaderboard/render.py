@@ -1,0 +1,93 @@
+"""`bench leaderboard` output formats: terminal (rich), Markdown, CSV, JSON, LaTeX and one HTML page.
+
+CSV and JSON are the full board (stale rows included, flagged); the other views show current task
+versions only unless asked. Record paths in HTML are relative to the page, so the page and the
+records can move together.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from leaderboard.stats import ALPHA, TEST_NAME
+from leaderboard.templating import render
+from leaderboard.views import TEST_NOTE, sections
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMATS = ("table", "md", "csv", "json", "latex", "html")
+SUFFIXES = {".txt": "table", ".md": "md", ".csv": "csv", ".json": "json", ".tex": "latex", ".html": "html"}
+HIDDEN = ["values", "records"]  # lists: kept in JSON, left out of CSV
+
+
+def render_terminal(board: pd.DataFrame, include_stale: bool = False, width: int | None = None,
+                    color: bool = True) -> str:
+    """Rich tables, one per section. Every cell is `Text`, never markup, so `[bold]` in a name prints as is."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    out = io.StringIO()
+    width = width or shutil.get_terminal_size((160, 24)).columns
+    console = Console(file=out, width=width, force_terminal=color, color_system="standard" if color else None)
+    for sec in sections(board, include_stale):
+        table = Table(title=Text(sec.heading), caption=Text(TEST_NOTE), box=box.SIMPLE_HEAD, title_justify="left")
+        for name in ("rank", "method", f"{sec.metric} mean ± std", "95% CI", "seeds", "vs best", "params",
+                     "train s", "eval samples/s"):
+            table.add_column(Text(name), justify="left" if name in ("method", "vs best") else "right")
+        for r in sec.rows:
+            style = "bold" if r.vs_best == "best" else ""
+            score = f"{r.mean} ± {r.std}" if r.std else r.mean
+            cells = (str(r.rank), r.method, score, r.ci95, str(r.n_seeds), r.mark, r.params, r.train_seconds,
+                     r.eval_rate)
+            table.add_row(*(Text(c, style=style if i in (1, 2) else "") for i, c in enumerate(cells)))
+        console.print(table)
+    return out.getvalue()
+
+
+def render_markdown(board: pd.DataFrame, include_stale: bool = False) -> str:
+    return render("markdown", "leaderboard.md.j2", sections=sections(board, include_stale), note=TEST_NOTE)
+
+
+def render_latex(board: pd.DataFrame, include_stale: bool = False) -> str:
+    return render("latex", "leaderboard.tex.j2", sections=sections(board, include_stale), test=TEST_NAME,
+                  alpha=ALPHA)
+
+
+def render_html(board: pd.DataFrame, page_dir: Path, include_stale: bool = False) -> str:
+    """One self-contained page; each row links to its record files, relative to `page_dir`."""
+    secs = sections(board, include_stale)
+    for sec in secs:
+        for row in sec.rows:
+            row.records = [(seed, quote(os.path.relpath(Path(p).resolve(), page_dir.resolve()).replace(os.sep, "/")))
+                           for seed, p in row.records]
+    return render("html", "leaderboard.html.j2", sections=secs, note=TEST_NOTE)
+
+
+def render_csv(board: pd.DataFrame) -> str:
+    return board.drop(columns=[c for c in HIDDEN if c in board]).to_csv(index=False)
+
+
+def render_json(board: pd.DataFrame) -> str:
+    return board.to_json(orient="records", indent=2) + "\n"
+
+
+def render_board(board: pd.DataFrame, fmt: str, page_dir: Path, include_stale: bool = False,
+                 color: bool = True) -> str:
+    """The board in `fmt` (one of FORMATS)."""
+    renderers = {
+        "table": lambda: render_terminal(board, include_stale, color=color),
+        "md": lambda: render_markdown(board, include_stale),
+        "csv": lambda: render_csv(board),
+        "json": lambda: render_json(board),
+        "latex": lambda: render_latex(board, include_stale),
+        "html": lambda: render_html(board, page_dir, include_stale),
+    }
+    return renderers[fmt]()

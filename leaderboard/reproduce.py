@@ -1,0 +1,122 @@
+"""Re-run recorded runs from their resolved config and compare the metrics.
+
+    bench reproduce runs/digits/mlp/<run_id>/record.json [tolerance=0.01] [output_dir=DIR]
+
+Same package versions, platform and device as recorded: the metrics must match exactly (the
+runner reseeds everything, so a CPU run repeats bit for bit). Anything else differs: a stated
+absolute tolerance applies (DEFAULT_TOLERANCE unless tolerance= is given), and the output says
+which rule applied and why. Exit 1 when any record does not reproduce.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import UserError, unknown
+from harness.record import Provenance, Record, load_record
+
+DEFAULT_TOLERANCE = 0.01
+# what must be equal for "exact": the code's and libraries' versions and where the numbers were computed
+ENVIRONMENT = ("dlbench_version", "python", "torch", "transformers", "accelerate", "datasets",
+               "platform", "device", "world_size")
+OPTIONS = ("tolerance", "output_dir")
+
+
+@dataclass
+class Comparison:
+    path: Path
+    recorded: Record
+    reproduced: Record
+    tolerance: float
+    rule: str  # which tolerance applied, and why
+
+    def differences(self) -> dict[str, float | None]:
+        """reproduced - recorded per recorded metric; None when the reproduction lacks it."""
+        got = self.reproduced.metrics
+        return {k: (got[k] - v if k in got else None) for k, v in self.recorded.metrics.items()}
+
+    @property
+    def reproduced_ok(self) -> bool:
+        diffs = self.differences()
+        return (self.reproduced.status == "completed" and set(self.reproduced.metrics) == set(diffs)
+                and all(d is not None and abs(d) <= self.tolerance for d in diffs.values()))
+
+
+def choose_tolerance(recorded: Provenance, current: Provenance, given: float | None) -> tuple[float, str]:
+    """Exact in the recorded environment, DEFAULT_TOLERANCE elsewhere; a given tolerance always wins."""
+    if given is not None:
+        return given, "given with tolerance="
+    changed = [f"{name} {getattr(recorded, name)} -> {getattr(current, name)}"
+               for name in ENVIRONMENT if getattr(recorded, name) != getattr(current, name)]
+    if not changed:
+        return 0.0, "exact: same package versions, platform and device as recorded"
+    return DEFAULT_TOLERANCE, "default for a different environment: " + "; ".join(changed)
+
+
+def rerun(record: Record, output_dir: str) -> Record:
+    """Train and evaluate the record's config again, writing under output_dir."""
+    from harness.config import from_dict
+    from harness.runner import run
+
+    cfg = dataclasses.replace(from_dict(record.config), output_dir=output_dir, resume=False)
+    return run(cfg).record
+
+
+def reproduce(path: Path, record: Record, output_dir: str, tolerance: float | None) -> Comparison:
+    again = rerun(record, output_dir)
+    value, rule = choose_tolerance(record.provenance, again.provenance, tolerance)
+    return Comparison(path, record, again, value, rule)
+
+
+def report(c: Comparison) -> None:
+    r = c.recorded
+    print(f"\n{c.path}: {r.task.name}/{r.method.name} seed {r.seed}, profile {r.profile}, run {r.run_id}")
+    print(f"  {'metric':<20} {'recorded':>12} {'reproduced':>12} {'difference':>12}")
+    for name, diff in c.differences().items():
+        again = c.reproduced.metrics.get(name)
+        shown = ("missing", "") if again is None or diff is None else (f"{again:.6f}", f"{diff:+.3g}")
+        print(f"  {name:<20} {r.metrics[name]:>12.6f} {shown[0]:>12} {shown[1]:>12}")
+    print(f"  tolerance {c.tolerance:g} ({c.rule})")
+    if c.reproduced_ok:
+        print("  verdict: reproduced")
+    elif c.reproduced.status != "completed":
+        print(f"  verdict: NOT reproduced: the re-run failed ({c.reproduced.error})")
+    else:
+        print(f"  verdict: NOT reproduced: a difference exceeds {c.tolerance:g}")
+
+
+def _parse(args: list[str]) -> tuple[list[Path], float | None, str | None]:
+    from harness.config import parse_overrides
+
+    options = dict(parse_overrides([a for a in args if "=" in a]))
+    for key in options:
+        if key not in OPTIONS:
+            raise unknown("option", key, OPTIONS, where="'bench reproduce'")
+    tolerance = options.get("tolerance")
+    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float))
+                                  or not tolerance >= 0):
+        raise UserError(f"tolerance must be a number >= 0, got {tolerance!r}")
+    paths = [Path(a) for a in args if "=" not in a]
+    if not paths:
+        raise UserError("'bench reproduce' needs record files, for example: bench reproduce runs/.../record.json")
+    output_dir = options.get("output_dir")
+    return paths, None if tolerance is None else float(tolerance), None if output_dir is None else str(output_dir)
+
+
+def reproduce_command(args: list[str]) -> int:
+    """`bench reproduce RECORD... [tolerance=X] [output_dir=DIR]`: 0 when every record reproduces."""
+    paths, tolerance, output_dir = _parse(args)
+    loaded = [(path, load_record(path)) for path in paths]  # every file checked before any training
+    for path, rec in loaded:
+        if rec.status != "completed":
+            raise UserError(f"{path}: the recorded run {rec.status}; there are no metrics to reproduce")
+    with tempfile.TemporaryDirectory(prefix="dlbench-reproduce-") as tmp:
+        comparisons = [reproduce(path, rec, output_dir or tmp, tolerance) for path, rec in loaded]
+        for c in comparisons:
+            report(c)
+    failed = sum(not c.reproduced_ok for c in comparisons)
+    print(f"\n{len(comparisons)} record(s): {len(comparisons) - failed} reproduced, {failed} not")
+    return 1 if failed else 0

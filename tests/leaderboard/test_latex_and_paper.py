@@ -1,0 +1,88 @@
+"""`bench table` output compiles with pdflatex; `bench paper` writes tables and figures and builds the PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+DOCUMENT = "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n\\input{table}\n\\end{document}\n"
+
+
+@pytest.fixture
+def results(write_record, runs_dir):
+    names = {"cnn": 0.95, "linear": 0.90, r"a_b&c%$#{}~^\ \input{/etc/passwd} <script>": 0.94}
+    for i, (method, value) in enumerate(names.items()):
+        for seed in range(3):
+            write_record(method=method, seed=seed, value=value + seed / 200, run_id=f"m{i}-s{seed}",
+                         extra={"f1_macro": value - 0.05})
+    write_record(method="single", seed=0, value=0.5, run_id="single")
+    return runs_dir
+
+
+COMMANDS = {
+    "table": ["table", "tasks=[digits]", "metric=[accuracy,f1_macro]"],
+    "leaderboard": ["leaderboard", "format=latex"],
+}
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("command", COMMANDS)
+def test_latex_output_compiles_and_never_runs_a_name(results, tmp_path, command):
+    assert main([*COMMANDS[command], f"out={tmp_path / 'table.tex'}", f"dirs=[{results}]"]) == 0
+    tex = (tmp_path / "table.tex").read_text(encoding="utf-8")
+    assert r"\textbf{" in tex and r"\underline{" in tex and r"$^{\dagger}$" in tex
+    (tmp_path / "doc.tex").write_text(DOCUMENT, encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "doc.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 0
+    assert "/etc/passwd" not in (tmp_path / "doc.log").read_text(errors="replace").replace("\n", "")
+
+
+def _paper_dir(tmp_path: Path) -> Path:
+    paper = tmp_path / "paper"
+    paper.mkdir()
+    shutil.copy(REPO / "paper" / "main.tex", paper / "main.tex")
+    return paper
+
+
+def test_paper_writes_tables_figures_and_the_include_list(results, tmp_path, capsys):
+    paper = _paper_dir(tmp_path)
+    assert main(["paper", f"dirs=[{results}]", f"out={paper}", "pdf=false"]) == 0
+    assert (paper / "tables" / "digits.tex").is_file()
+    assert (paper / "figures" / "digits-bar.pdf").stat().st_size > 0
+    assert (paper / "figures" / "digits-curves.pdf").stat().st_size > 0
+    include = (paper / "tables" / "all.tex").read_text(encoding="utf-8")
+    assert r"\input{tables/digits}" in include
+    assert r"\includegraphics[width=0.65\linewidth]{figures/digits-bar}" in include
+
+
+def test_paper_without_tex_says_so_and_exits_0(results, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    paper = _paper_dir(tmp_path)
+    assert main(["paper", f"dirs=[{results}]", f"out={paper}"]) == 0
+    assert "main.pdf not built" in capsys.readouterr().err
+    assert (paper / "tables" / "digits.tex").is_file() and not (paper / "main.pdf").exists()
+
+
+@needs_pdflatex
+def test_paper_compiles(results, tmp_path, capsys):
+    paper = _paper_dir(tmp_path)
+    assert main(["paper", f"dirs=[{results}]", f"out={paper}"]) == 0, capsys.readouterr().err
+    assert (paper / "main.pdf").stat().st_size > 0
+
+
+@needs_pdflatex
+def test_paper_compiles_with_no_results(tmp_path, capsys):
+    paper = _paper_dir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    assert main(["paper", f"dirs=[{tmp_path / 'empty'}]", f"out={paper}"]) == 0, capsys.readouterr().err
+    assert (paper / "main.pdf").is_file()
