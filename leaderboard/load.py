@@ -30,7 +30,8 @@ def record_files(top: Path) -> list[Path]:
         return [top]
     found: list[str] = []
     for folder, subfolders, files in os.walk(top):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "checkpoint"]  # pruned, not walked
+        # pruned, not walked: hidden folders and checkpoint/, .tmp, .old (a run killed mid-save)
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and not d.startswith("checkpoint")]
         found += [os.path.join(folder, f) for f in files if f.endswith(".json") and not f.startswith(".")]
     return [Path(f) for f in sorted(found)]
 

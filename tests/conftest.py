@@ -37,6 +37,12 @@ def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40
 
 
 @pytest.fixture(scope="session")
+def hub_fixture_writer():
+    """`write_hub_fixture` for tests that need a fixture with other columns (conftest is not importable)."""
+    return write_hub_fixture
+
+
+@pytest.fixture(scope="session")
 def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
     """data.path for every registered task that reads from the hub."""
     from harness import registry

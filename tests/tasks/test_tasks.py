@@ -47,12 +47,10 @@ def test_digits_splits_match_the_declared_sizes(tmp_path):
     assert task.build(DataConfig(cache_dir=str(tmp_path)), "default").fingerprint == data.fingerprint
 
 
-def test_hub_loader_rejects_missing_columns(tmp_path):
-    from conftest import write_hub_fixture
-
+def test_hub_loader_rejects_missing_columns(tmp_path, hub_fixture_writer):
     from harness.specs import HubSource
     from tasks.classification.data import load_hub_dataset
 
-    write_hub_fixture(tmp_path, HubSource("x/y", "0" * 40, "picture", "label"), (8, 8))
+    hub_fixture_writer(tmp_path, HubSource("x/y", "0" * 40, "picture", "label"), (8, 8))
     with pytest.raises(UserError, match="missing column 'image'"):
         load_hub_dataset(registry.get_task("mnist").hub, str(tmp_path))
