@@ -39,6 +39,10 @@ class Evaluation:
 
 
 class TaskProtocol(Protocol):
+    """Required: `objectives`, `training_step`, `evaluate`. Optional: `write_artifacts(accelerator,
+    model, dataset, run_dir)`, called once on the main process after the test evaluation to leave
+    pictures (prediction grids, sample sheets) in the run folder."""
+
     objectives: tuple[str, ...]  # the training objectives a method may declare for this family
 
     def training_step(

@@ -175,6 +175,9 @@ class Run:
             self._finish(None, error=msg)
             raise
         test = data.protocol.evaluate(acc, model, test_dl, "test")
+        write_artifacts = getattr(data.protocol, "write_artifacts", None)
+        if write_artifacts is not None and acc.is_main_process:
+            write_artifacts(acc, acc.unwrap_model(model), data.test, self.run_dir)
         return self._finish(test)
 
     def _train(self, train_dl: DataLoader, val_dl: DataLoader, ckpt: Path) -> None:
