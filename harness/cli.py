@@ -16,7 +16,7 @@ USAGE = """usage: bench COMMAND [key=value ...]
 
 commands:
   list                              tasks and methods, grouped by family
-  show task=NAME | method=NAME      what a task measures (data, splits, metrics, protocol, references)
+  show task=NAME [samples=PNG] | method=NAME  what a task measures (data, splits, metrics, protocol, references)
   run task=NAME method=NAME [k=v]   train, evaluate, write a record under runs/
   leaderboard [task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true]
                                     rank methods per task: mean, std, 95% CI, Welch ties, cost
@@ -59,11 +59,27 @@ def cmd_show(args: list[str]) -> int:
     pairs = dict(parse_overrides(args))
     if set(pairs) == {"task"}:
         print(_describe_task(registry.get_task(str(pairs["task"]))))
+    elif set(pairs) == {"task", "samples"}:
+        _write_samples(registry.get_task(str(pairs["task"])), str(pairs["samples"]))
     elif set(pairs) == {"method"}:
         print(_describe_method(registry.get_method(str(pairs["method"]))))
     else:
-        raise UserError("'bench show' takes task=NAME or method=NAME")
+        raise UserError("'bench show' takes task=NAME [samples=PATH.png] or method=NAME")
     return 0
+
+
+def _write_samples(task, path: str) -> None:
+    """A PNG grid of ground-truth samples, for tasks whose spec has a `preview`."""
+    from pathlib import Path
+
+    from harness.config import DataConfig
+
+    if task.preview is None:
+        raise UserError(f"task '{task.name}' has no sample preview; samples= works for tasks that define one")
+    if not Path(path).expanduser().parent.is_dir():
+        raise UserError(f"samples='{path}': folder {Path(path).parent} does not exist")
+    task.preview(DataConfig(), str(Path(path).expanduser()))
+    print(f"wrote {path}")
 
 
 def _describe_task(t) -> str:

@@ -70,6 +70,8 @@ class TaskSpec:
     references: tuple[Reference, ...] = ()
     # data caps per profile, merged into the `data` config node (explicit overrides win)
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # optional (DataConfig, path) -> None: writes a PNG of ground-truth samples (`bench show task=X samples=PATH`)
+    preview: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         names = [m.name for m in self.metrics]

@@ -1,0 +1,267 @@
+"""Datasets for the detection and segmentation families, served as Hugging Face `datasets`.
+
+shapes: scenes from `tasks.shapes.generator`, built once per (generator version, image size),
+saved with `save_to_disk` under the cache folder and loaded from there afterwards. Hub tasks:
+`datasets.load_dataset(repo, revision=...)`, or the same call on a local folder (`data.path=`),
+which is how the tests feed them tiny parquet fixtures with the hub's columns.
+
+Every split becomes an in-memory `SceneTensors`: images resized to the task's square size, boxes
+as [x1, y1, x2, y2] pixels of the resized image, masks resized with nearest neighbours.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from harness.config import DataConfig
+from harness.contracts import TaskData, TaskInfo
+from harness.errors import UserError
+from tasks.classification.data import cache_root, fingerprint
+from tasks.shapes.generator import CLASSES, GENERATOR_VERSION, render_scene
+
+IGNORE_INDEX = 255  # mask value that no metric and no loss counts
+SPLIT_SEEDS = {"train": 0, "val": 1, "test": 2}
+
+
+@dataclass(frozen=True)
+class SceneSource:
+    """How one dataset's columns map onto scenes (the hub's own names and conventions)."""
+
+    image_column: str = "image"
+    objects_column: str | None = "objects"  # detection: a list of {bbox, category}
+    bbox_format: str = "xywh"  # COCO [x, y, w, h]; "xyxy" for [x1, y1, x2, y2]
+    mask_column: str | None = None  # segmentation: a mask image of class ids
+    mask_offset: int = 0  # stored id - offset = class id; ids below the offset become IGNORE_INDEX
+    test_split: str = "test"  # the hub split scored as test (COCO and ADE20K: their validation)
+
+
+SHAPES_SOURCE = SceneSource(mask_column="segmentation")
+
+
+# -- the in-memory dataset ---------------------------------------------------------------------
+class SceneTensors:
+    """A map-style dataset of resized scenes; `__getitems__` returns a whole batch (see collate)."""
+
+    def __init__(self, pixel_values, image_ids, boxes=None, labels=None, masks=None) -> None:
+        self.pixel_values, self.image_ids = pixel_values, image_ids
+        self.boxes, self.labels, self.masks = boxes, labels, masks
+
+    def __len__(self) -> int:
+        return len(self.pixel_values)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return {k: v[0] for k, v in self.__getitems__([index]).items()}
+
+    def __getitems__(self, indices: list[int]) -> dict[str, Any]:
+        import torch
+
+        idx = torch.as_tensor(indices, dtype=torch.long)
+        batch: dict[str, Any] = {"pixel_values": self.pixel_values[idx], "image_id": self.image_ids[idx]}
+        if self.boxes is not None:
+            batch["boxes"] = [self.boxes[i] for i in indices]
+            batch["labels"] = [self.labels[i] for i in indices]
+        if self.masks is not None:
+            batch["masks"] = self.masks[idx]
+        return batch
+
+
+def collate(batch: dict[str, Any]) -> dict[str, Any]:
+    """The batch is already collated by `SceneTensors.__getitems__`."""
+    return batch
+
+
+# -- building the shapes cache -------------------------------------------------------------------
+def _features():
+    from datasets import ClassLabel, Features, Image, List, Value
+
+    obj = {"id": Value("int64"), "bbox": List(Value("float32"), length=4),
+           "category": ClassLabel(names=list(CLASSES)), "area": Value("float32")}
+    return Features({"image_id": Value("int64"), "image": Image(), "width": Value("int32"),
+                     "height": Value("int32"), "objects": List(obj), "segmentation": Image(),
+                     "instances": Image()})
+
+
+def scene_rows(split: str, n: int, size: int, first_id: int = 0) -> dict[str, list]:
+    """Columns of n scenes of a split, in the layout the shapes cache and the hub fixtures use."""
+    from PIL import Image as PILImage
+
+    rows: dict[str, list] = {k: [] for k in ("image_id", "image", "width", "height", "objects",
+                                             "segmentation", "instances")}
+    for i in range(n):
+        s = render_scene(SPLIT_SEEDS[split], i, size)
+        image_id = first_id + i
+        rows["image_id"].append(image_id)
+        rows["image"].append(PILImage.fromarray(s.image))
+        rows["width"].append(size)
+        rows["height"].append(size)
+        rows["objects"].append([{"id": image_id * 10 + k, "bbox": b.tolist(), "category": int(c), "area": float(a)}
+                                for k, (b, c, a) in enumerate(zip(s.boxes, s.categories, s.areas))])
+        rows["segmentation"].append(PILImage.fromarray(s.semantic))
+        rows["instances"].append(PILImage.fromarray(s.instance_map))
+    return rows
+
+
+def load_shapes_splits(data_cfg: DataConfig, sizes: dict[str, int], size: int):
+    """The shapes DatasetDict (full split sizes), built on first use and cached with save_to_disk."""
+    from datasets import Dataset, DatasetDict, load_from_disk
+    from datasets.utils.logging import disable_progress_bar
+
+    disable_progress_bar()
+    path = cache_root(data_cfg) / "shapes" / f"v{GENERATOR_VERSION}-{size}px"
+    if not (path / "dataset_dict.json").is_file():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        ids = {"train": 0, "val": 1_000_000, "test": 2_000_000}  # image ids unique across splits
+        dd = DatasetDict({s: Dataset.from_dict(scene_rows(s, n, size, ids[s]), features=_features())
+                          for s, n in sizes.items()})
+        dd.save_to_disk(str(tmp))
+        try:
+            os.replace(tmp, path)
+        except OSError:  # another process finished first; its copy is identical
+            shutil.rmtree(tmp, ignore_errors=True)
+    return load_from_disk(str(path))
+
+
+# -- hub datasets ----------------------------------------------------------------------------------
+def load_hub_scenes(repo_id: str, revision: str, source: SceneSource, path: str | None):
+    """The hub dataset at its pinned revision, or a local copy in the same format."""
+    from datasets import DatasetDict, load_dataset, load_from_disk
+
+    if path is None:
+        try:
+            return load_dataset(repo_id, revision=revision)
+        except (ConnectionError, OSError) as err:
+            raise UserError(f"cannot load {repo_id} from the hub ({type(err).__name__}); "
+                            "download it elsewhere and pass data.path=DIR") from None
+    p = Path(path).expanduser()
+    if not p.is_dir():
+        raise UserError(f"data.path '{path}' is not a folder; point it at the dataset's parquet files "
+                        "or a save_to_disk folder")
+    if (p / "dataset_dict.json").is_file():
+        dd = load_from_disk(str(p))
+    else:
+        try:
+            dd = load_dataset(str(p))
+        except (ValueError, FileNotFoundError) as err:
+            raise UserError(f"data.path '{path}': no dataset found ({err})") from None
+    if not isinstance(dd, DatasetDict) or not {"train", source.test_split} <= set(dd):
+        raise UserError(f"data.path '{path}': expected 'train' and '{source.test_split}' splits, found {sorted(dd)}")
+    for column in (source.image_column, source.objects_column, source.mask_column):
+        if column is not None and column not in dd["train"].column_names:
+            raise UserError(f"data.path '{path}': missing column '{column}' (has {dd['train'].column_names})")
+    return dd
+
+
+# -- from rows to tensors --------------------------------------------------------------------------
+def _objects(value: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(boxes, categories) from a list of {bbox, category} dicts or a dict of lists (both occur on the hub)."""
+    if isinstance(value, dict):
+        boxes, cats = value.get("bbox", []), value.get("category", [])
+    else:
+        boxes, cats = [o["bbox"] for o in value], [o["category"] for o in value]
+    return np.asarray(boxes, np.float32).reshape(-1, 4), np.asarray(cats, np.int64).reshape(-1)
+
+
+def _to_xyxy(boxes: np.ndarray, fmt: str) -> np.ndarray:
+    if fmt == "xyxy":
+        return boxes.copy()
+    if fmt == "xywh":
+        return np.concatenate([boxes[:, :2], boxes[:, :2] + boxes[:, 2:]], axis=1)
+    raise ValueError(f"unknown bbox format {fmt!r}")
+
+
+def split_tensors(ds, source: SceneSource, size: int, n: int | None, task_kind: str,
+                  id_offset: int = 0) -> tuple[SceneTensors, list[np.ndarray]]:
+    """The first n rows of a split as SceneTensors at size x size, plus the arrays to fingerprint."""
+    import torch
+    from PIL import Image as PILImage
+
+    ds = ds.select(range(min(n or len(ds), len(ds))))
+    images, ids, boxes, labels, masks = [], [], [], [], []
+    for i, row in enumerate(ds):
+        img = row[source.image_column].convert("RGB")
+        w, h = img.size
+        images.append(np.asarray(img.resize((size, size), PILImage.BILINEAR) if img.size != (size, size) else img))
+        ids.append(int(row["image_id"]) if "image_id" in row else i + id_offset)
+        if task_kind == "detection":
+            b, c = _objects(row[source.objects_column])
+            b = _to_xyxy(b, source.bbox_format) * np.array([size / w, size / h] * 2, np.float32)
+            keep = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])  # degenerate boxes carry no area to match
+            boxes.append(b[keep].clip(0, size))
+            labels.append(c[keep])
+        else:
+            m = row[source.mask_column]
+            m = np.asarray(m.resize((size, size), PILImage.NEAREST) if m.size != (size, size) else m)
+            m = m[..., 0] if m.ndim == 3 else m
+            m = m.astype(np.int64) - source.mask_offset
+            m[(m < 0) | (m >= IGNORE_INDEX)] = IGNORE_INDEX
+            masks.append(m)
+    x = np.stack(images).transpose(0, 3, 1, 2)
+    image_ids = np.asarray(ids, np.int64)
+    arrays = [x, image_ids]
+    kw: dict[str, Any] = {}
+    if task_kind == "detection":
+        kw["boxes"] = [torch.from_numpy(b) for b in boxes]
+        kw["labels"] = [torch.from_numpy(c) for c in labels]
+        arrays += boxes + labels
+    else:
+        kw["masks"] = torch.from_numpy(np.stack(masks))
+        arrays.append(kw["masks"].numpy())
+    pixels = torch.from_numpy(x.astype(np.float32) / 255.0)
+    return SceneTensors(pixels, torch.from_numpy(image_ids), **kw), arrays
+
+
+@dataclass(frozen=True)
+class SceneTask:
+    """What `build_scenes` needs to know about one task."""
+
+    name: str
+    family: str  # "detection" or "segmentation"
+    size: int  # images are resized to size x size
+    num_classes: int  # detection: object classes; segmentation: classes including background
+    class_names: Sequence[str]
+
+
+def _task_data(task: SceneTask, splits: dict[str, tuple[SceneTensors, list]]) -> TaskData:
+    from tasks.detection.protocol import DetectionProtocol, SegmentationProtocol
+
+    parts = [a for _, arrays in splits.values() for a in arrays]
+    info = TaskInfo(name=task.name, family=task.family, input_shape=(3, task.size, task.size),
+                    num_classes=task.num_classes, extra={"class_names": tuple(task.class_names)})
+    protocol = (DetectionProtocol(task.num_classes, task.class_names) if task.family == "detection"
+                else SegmentationProtocol(task.num_classes, task.class_names))
+    return TaskData(info=info, train=splits["train"][0], val=splits["val"][0], test=splits["test"][0],
+                    fingerprint=fingerprint(*parts), protocol=protocol, collate=collate)
+
+
+def build_shapes(task: SceneTask, sizes: dict[str, int], data_cfg: DataConfig) -> TaskData:
+    dd = load_shapes_splits(data_cfg, sizes, task.size)
+    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
+    return _task_data(task, {s: split_tensors(dd[s], SHAPES_SOURCE, task.size, caps[s], task.family)
+                             for s in ("train", "val", "test")})
+
+
+def build_hub_scenes(task: SceneTask, repo_id: str, revision: str, source: SceneSource, val_size: int,
+                     data_cfg: DataConfig) -> TaskData:
+    """train/val from a fixed permutation (seed 0) of the hub's train split; test = source.test_split."""
+    dd = load_hub_scenes(repo_id, revision, source, data_cfg.path)
+    train = dd["train"]
+    order = np.random.RandomState(0).permutation(len(train))
+    n_val = min(val_size, max(1, len(train) // 10))
+    n_train = min(data_cfg.train_size or len(train) - n_val, len(train) - n_val)
+    n_eval = data_cfg.eval_size
+    splits = {
+        "train": split_tensors(train.select(order[:n_train]), source, task.size, None, task.family),
+        "val": split_tensors(train.select(order[len(train) - n_val:]), source, task.size, n_eval, task.family,
+                             id_offset=len(train)),
+        "test": split_tensors(dd[source.test_split], source, task.size, n_eval, task.family,
+                              id_offset=2 * len(train)),
+    }
+    return _task_data(task, splits)
