@@ -63,48 +63,43 @@ register_task(TaskSpec(
     profiles={"smoke": {"train_size": 256}},
 ))
 
-MNIST = HubSource("ylecun/mnist", "77f3279092a1c1579b2250db8eafed0ad422088c", "image", "label")
-register_task(TaskSpec(
-    name="mnist",
-    version="1",
-    family="classification",
-    description="28x28 handwritten digits, 10 classes (hub dataset; run offline with data.path)",
-    dataset=f"Hugging Face hub {MNIST.repo_id}@{MNIST.revision[:10]}. {LOCAL_COPY}",
-    splits={"train": 55000, "val": 5000, "test": 10000},
-    metrics=METRICS,
-    primary_metric="accuracy",
-    protocol=PROTOCOL + " val = the last 5,000 of a fixed permutation (seed 0) of the hub's train split.",
-    build=_hub_builder("mnist", MNIST, 5000),
-    input_shape=(1, 28, 28),
-    num_classes=10,
-    hub=MNIST,
-    references=(
-        Reference("linear", "accuracy", 0.880, "LeCun et al. MNIST table: linear classifier, 12.0% test error"),
-        Reference("mlp", "accuracy", 0.953, "LeCun et al. MNIST table: 2-layer net, 300 hidden units, 4.7% error"),
-        Reference("cnn", "accuracy", 0.9905, "LeCun et al. MNIST table: LeNet-5, about 0.95% error"),
-    ),
-    profiles={"smoke": {"train_size": 256, "eval_size": 256}, "default": {"train_size": 10000}},
+def _hub_task(name: str, description: str, hub: HubSource, train_total: int, input_shape: tuple[int, ...],
+              references: tuple[Reference, ...]) -> TaskSpec:
+    """A hub classification task: 5,000 of the hub's train split held out for validation."""
+    val = 5000
+    return TaskSpec(
+        name=name,
+        version="1",
+        family="classification",
+        description=f"{description} (hub dataset; run offline with data.path)",
+        dataset=f"Hugging Face hub {hub.repo_id}@{hub.revision[:10]}. {LOCAL_COPY}",
+        splits={"train": train_total - val, "val": val, "test": 10000},
+        metrics=METRICS,
+        primary_metric="accuracy",
+        protocol=PROTOCOL + f" val = the last {val:,} of a fixed permutation (seed 0) of the hub's train split.",
+        build=_hub_builder(name, hub, val),
+        input_shape=input_shape,
+        num_classes=10,
+        hub=hub,
+        references=references,
+        profiles={"smoke": {"train_size": 256, "eval_size": 256}, "default": {"train_size": 10000}},
+    )
+
+
+register_task(_hub_task(
+    "mnist", "28x28 handwritten digits, 10 classes",
+    HubSource("ylecun/mnist", "77f3279092a1c1579b2250db8eafed0ad422088c", "image", "label"),
+    60000, (1, 28, 28),
+    (Reference("linear", "accuracy", 0.880, "LeCun et al. MNIST table: linear classifier, 12.0% test error"),
+     Reference("mlp", "accuracy", 0.953, "LeCun et al. MNIST table: 2-layer net, 300 hidden units, 4.7% error"),
+     Reference("cnn", "accuracy", 0.9905, "LeCun et al. MNIST table: LeNet-5, about 0.95% error")),
 ))
 
-CIFAR10 = HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label")
-register_task(TaskSpec(
-    name="cifar10",
-    version="1",
-    family="classification",
-    description="32x32 colour images, 10 classes (hub dataset; run offline with data.path)",
-    dataset=f"Hugging Face hub {CIFAR10.repo_id}@{CIFAR10.revision[:10]}. {LOCAL_COPY}",
-    splits={"train": 45000, "val": 5000, "test": 10000},
-    metrics=METRICS,
-    primary_metric="accuracy",
-    protocol=PROTOCOL + " val = the last 5,000 of a fixed permutation (seed 0) of the hub's train split.",
-    build=_hub_builder("cifar10", CIFAR10, 5000),
-    input_shape=(3, 32, 32),
-    num_classes=10,
-    hub=CIFAR10,
-    references=(
-        Reference("linear", "accuracy", 0.38, "CS231n assignment 1: softmax classifier, about 38%"),
-        Reference("mlp", "accuracy", 0.50, "CS231n assignment 1: two-layer net, about 50%"),
-        Reference("resnet", "accuracy", 0.93, "ResNet-18, full training: about 93-95% (CS231n notes)"),
-    ),
-    profiles={"smoke": {"train_size": 256, "eval_size": 256}, "default": {"train_size": 10000}},
+register_task(_hub_task(
+    "cifar10", "32x32 colour images, 10 classes",
+    HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label"),
+    50000, (3, 32, 32),
+    (Reference("linear", "accuracy", 0.38, "CS231n assignment 1: softmax classifier, about 38%"),
+     Reference("mlp", "accuracy", 0.50, "CS231n assignment 1: two-layer net, about 50%"),
+     Reference("resnet", "accuracy", 0.93, "ResNet-18, full training: about 93-95% (CS231n notes)")),
 ))
