@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Create (or reuse) the virtual environment with the locked versions from constraints.txt.
-# DLBENCH_VENV picks its location (default .venv); it is rebuilt only when the lock changes.
+# DLBENCH_VENV picks its location (default .venv); packages are reinstalled only when the lock changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${DLBENCH_VENV:-.venv}"
 stamp=$(cat constraints.txt pyproject.toml | sha256sum | cut -c1-16)
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.dlbench-stamp" 2>/dev/null)" != "$stamp" ]; then
+if [ ! -x "$VENV/bin/python" ]; then
     echo "setup: creating $VENV (first time: a few minutes, torch is large)" >&2
-    rm -rf "$VENV"
     python3 -m venv "$VENV"
+fi
+if [ "$(cat "$VENV/.dlbench-stamp" 2>/dev/null)" != "$stamp" ]; then
+    # install (or bring up to date) the locked versions; an existing venv is updated, never deleted
+    echo "setup: installing the locked versions into $VENV" >&2
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[dev]"
     echo "$stamp" > "$VENV/.dlbench-stamp"
