@@ -24,9 +24,10 @@ def save(path: Path, model: torch.nn.Module, optimizer: Any, scheduler: Any, sta
     torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, tmp / "optim.pt")
     atomic_write_json(tmp / "state.json", state)
     old = path.with_name(path.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if path.exists():
+    if path.exists():  # then any .old is stale: an earlier save was killed before its clean-up
+        shutil.rmtree(old, ignore_errors=True)
         path.rename(old)
+    # else .old may be the only checkpoint (killed between the renames): it goes only after the swap
     tmp.rename(path)
     shutil.rmtree(old, ignore_errors=True)
 

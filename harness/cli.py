@@ -3,6 +3,7 @@
     bench list
     bench show task=digits | method=cnn
     bench run task=digits method=cnn [key=value ...]
+    bench sweep task=digits method=linear,mlp seed=0,1,2 jobs=2
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ USAGE = """usage: bench COMMAND [key=value ...]
 commands:
   list                              tasks and methods, grouped by family
   show task=NAME [samples=PNG] | method=NAME  what a task measures (data, splits, metrics, protocol, references)
-  run task=NAME method=NAME [k=v]   train, evaluate, write a record under runs/
+  run task=NAME method=NAME [k=v] [num_processes=N]
+                                    train, evaluate, write a record under runs/ (N processes: Accelerate)
+  sweep k=a,b k2=range(0,3) [jobs=N] [rerun=true] [launcher=local|slurm] [num_processes=N] [slurm.*=...]
+                                    every combination as a run; skips completed ones; summary at the end
+  evaluate RUN_DIR [num_processes=N] [eval_batch_size=B] [out=PATH]
+                                    score a run's checkpoint on the test split (docs/distributed.md)
   leaderboard [task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true]
                                     rank methods per task: mean, std, 95% CI, Welch ties, cost
                                     (F: table md csv json latex html; dirs: leaderboard/records, runs)
@@ -119,9 +125,13 @@ def _describe_method(m) -> str:
 
 
 def cmd_run(args: list[str]) -> int:
+    from harness import distributed
     from harness.config import compose
 
+    num_processes, args = distributed.pop_num_processes(args, "run")
     cfg = compose(args)  # every key, type and name checked before any heavy import
+    if distributed.should_launch(num_processes):
+        return distributed.launch(["run", *args], num_processes, cfg.trainer.mixed_precision)
     from harness.runner import run
 
     try:
@@ -130,6 +140,18 @@ def cmd_run(args: list[str]) -> int:
         print("interrupted: the last checkpoint is kept; add resume=true to the same command", file=sys.stderr)
         return 130
     return 0 if result.record.status == "completed" else 1
+
+
+def cmd_sweep(args: list[str]) -> int:
+    from harness.sweep import sweep_command
+
+    return sweep_command(args)
+
+
+def cmd_evaluate(args: list[str]) -> int:
+    from harness.evaluate import evaluate_command
+
+    return evaluate_command(args)
 
 
 def cmd_validate(args: list[str]) -> int:
@@ -169,7 +191,7 @@ def cmd_paper(args: list[str]) -> int:
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
-    "list": cmd_list, "show": cmd_show, "run": cmd_run,
+    "list": cmd_list, "show": cmd_show, "run": cmd_run, "sweep": cmd_sweep, "evaluate": cmd_evaluate,
     "validate": cmd_validate, "submit": cmd_submit, "reproduce": cmd_reproduce,
     "leaderboard": cmd_leaderboard, "table": cmd_table, "paper": cmd_paper,
 }

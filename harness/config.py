@@ -115,8 +115,8 @@ class RunConfig:
 SELECTORS = ("task", "method", "profile")
 
 
-def parse_overrides(args: list[str]) -> list[tuple[str, Any]]:
-    """Parse `key=value` arguments with Hydra's grammar into (key, python value) pairs."""
+def parse_overrides(args: list[str], command: str = "run") -> list[tuple[str, Any]]:
+    """Parse `key=value` arguments with Hydra's grammar into (key, python value) pairs (no sweeps)."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import OverrideParseException
 
@@ -130,7 +130,7 @@ def parse_overrides(args: list[str]) -> list[tuple[str, Any]]:
     out = []
     for ov in parsed:
         if ov.is_sweep_override():
-            raise UserError(f"'{ov.input_line}' is a sweep; `bench run` takes one value per key")
+            raise UserError(f"'{ov.input_line}' is a sweep; `bench {command}` takes one value per key")
         if ov.is_delete() or ov.is_add() or ov.is_force_add():
             raise UserError(f"'{ov.input_line}': only plain key=value overrides are supported")
         out.append((ov.key_or_group, ov.value()))

@@ -22,7 +22,7 @@ from accelerate.utils import broadcast_object_list, set_seed
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from harness import checkpoint, optim, provenance, registry, rundir
+from harness import checkpoint, distributed, optim, provenance, registry, rundir
 from harness.config import RunConfig
 from harness.contracts import Evaluation, TaskData
 from harness.io import atomic_write_text
@@ -100,7 +100,7 @@ class Run:
         self.task = registry.get_task(cfg.task)
         self.method = registry.get_method(cfg.method_name)
         _cache_accelerate_package_probe()
-        self.accelerator = accelerator or Accelerator(mixed_precision=cfg.trainer.mixed_precision)
+        self.accelerator = accelerator or distributed.make_accelerator(cfg.trainer.mixed_precision)
         self.history: list[dict] = []
         self.train_seconds = 0.0
         self.train_samples = 0
@@ -139,6 +139,8 @@ class Run:
                              f"is not one of {self.data.protocol.objectives}")
         set_seed(cfg.seed)
         model = self.method.build(self.data.info, cfg.method)
+        if acc.is_main_process:  # now that the model's size is known
+            rundir.check_writable(cfg.output_dir, rundir.bytes_needed(sum(p.numel() for p in model.parameters())))
         self.run_dir = self._run_dir()
         handler = _setup_logging(self.run_dir, acc.is_main_process)
         try:

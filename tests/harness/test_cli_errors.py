@@ -29,7 +29,7 @@ CASES = [
     (["run", "task=digits"], "missing method=NAME"),
     (["rnu", "task=digits"], "unknown command 'rnu'; did you mean 'run'?"),
     (["show", "task=digitz"], "unknown task 'digitz'"),
-    (["show"], "takes task=NAME or method=NAME"),
+    (["show"], "takes task=NAME [samples=PATH.png] or method=NAME"),
     (["list", "extra"], "takes no arguments"),
 ]
 

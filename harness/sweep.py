@@ -1,0 +1,256 @@
+"""`bench sweep`: expand a grid of overrides, skip what is already done, run the rest, summarise.
+
+    bench sweep task=digits method=linear,mlp,cnn seed=0,1,2 jobs=2 profile=smoke
+    bench sweep task=digits method=cnn trainer.lr=1e-3,3e-3 'seed=range(0,3)' launcher=slurm slurm.partition=gpu
+
+The grid uses Hydra's multirun grammar (`a,b,c`, `range(0,3)`, `choice(a,b)`), parsed by Hydra's own
+override parser; every combination is one `bench run`. Every grid point is composed and checked before
+anything runs. A point whose completed record already exists (same task version, method, resolved
+config hash and seed) is skipped unless rerun=true, so re-running a sweep after a crash finishes only
+what is missing; each run gets resume=true (unless given), so one cut off mid-training continues from
+its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import options, rundir
+from harness.config import RunConfig
+from harness.errors import UserError, unknown
+from harness.launchers import LAUNCHERS, Job, Outcome, outcome_from_record
+
+SWEEP_DIR = ".sweep"  # under output_dir: one log per run, submitit's files; hidden from record scans
+
+
+@dataclass
+class SlurmOptions:
+    partition: str | None = None  # None: the cluster's default partition
+    time_min: int = 60  # time limit of each run's job, in minutes
+    gpus_per_run: int = 1  # GPUs of each job; one process per GPU unless num_processes is given
+    cpus_per_run: int = 4
+
+    def __post_init__(self) -> None:
+        options.check_at_least("slurm.time_min", self.time_min, 1)
+        options.check_at_least("slurm.gpus_per_run", self.gpus_per_run, 0)
+        options.check_at_least("slurm.cpus_per_run", self.cpus_per_run, 1)
+
+
+@dataclass
+class SweepOptions:
+    jobs: int = 1  # runs at the same time (local worker processes; SLURM array parallelism)
+    rerun: bool = False  # run grid points whose completed record exists, too
+    launcher: str = "local"
+    num_processes: int = 1  # processes per run (harness.distributed)
+    slurm: SlurmOptions = field(default_factory=SlurmOptions)
+
+    def __post_init__(self) -> None:
+        options.check_at_least("jobs", self.jobs, 1)
+        options.check_at_least("num_processes", self.num_processes, 1)
+        if self.launcher not in LAUNCHERS:
+            raise unknown("launcher", self.launcher, LAUNCHERS)
+
+
+OPTION_KEYS = ("jobs", "rerun", "launcher", "num_processes")
+
+
+def is_option(key: str) -> bool:
+    return key in OPTION_KEYS or key.startswith("slurm.")
+
+
+# -- the grid ---------------------------------------------------------------------------------------
+
+def expand(args: list[str]) -> tuple[list[list[str]], list[str]]:
+    """Every combination of the swept values (the last key varies fastest), and the swept keys."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException, OverrideParseException
+
+    for arg in args:
+        if "=" not in arg:
+            raise UserError(f"expected key=value, got '{arg}' (for example method=linear,mlp seed=0,1,2)")
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(args))
+    except OverrideParseException as err:
+        raise UserError(f"cannot parse override: {str(err).splitlines()[0]}") from None
+    axes, swept = [], []
+    for ov in parsed:
+        if ov.is_delete() or ov.is_add() or ov.is_force_add():
+            raise UserError(f"'{ov.input_line}': only plain key=value overrides are supported")
+        if not ov.is_sweep_override():
+            axes.append([ov.input_line])
+            continue
+        try:
+            values = list(ov.sweep_string_iterator())
+        except HydraException:
+            hint = "sweep with a,b,c or range(start,stop[,step])"
+            raise UserError(f"'{ov.input_line}' cannot be listed; {hint}") from None
+        if not values:
+            raise UserError(f"'{ov.input_line}' sweeps over no values")
+        axes.append([f"{ov.key_or_group}={v}" for v in values])
+        swept.append(ov.key_or_group)
+    return [list(point) for point in itertools.product(*axes)], swept
+
+
+@dataclass(frozen=True)
+class Point:
+    args: tuple[str, ...]
+    cfg: RunConfig
+    label: str
+    existing: Path | None  # the completed record that makes this point skippable
+
+
+def _label(cfg: RunConfig, args: list[str], swept: list[str]) -> str:
+    shown = [a for a in args if options.option_key(a) in swept and options.option_key(a) not in
+             ("task", "method", "seed")]
+    return " ".join([f"{cfg.task}/{cfg.method_name} seed={cfg.seed}", *shown])
+
+
+RecordKey = tuple[str, str, str, int]  # what makes two runs the same: task version, method, config hash, seed
+
+
+def completed_records(root: Path) -> dict[RecordKey, Path]:
+    """Completed records under runs/<task>/<method>/, by RecordKey."""
+    found: dict[RecordKey, Path] = {}
+    for path in sorted(root.glob(f"*/{rundir.RECORD}")):  # oldest first: the newest wins
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("status") == "completed":
+                key = (data["task"]["version"], data["method"]["name"], data["config_hash"], data["seed"])
+                found[key] = path
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not a record we can trust to skip a run
+    return found
+
+
+def plan(grid: list[list[str]], swept: list[str], rerun: bool) -> list[Point]:
+    """Compose every grid point (all checked before anything runs) and find those already done."""
+    from harness import registry
+    from harness.config import compose
+
+    points, seen = [], set()
+    records: dict[Path, dict[RecordKey, Path]] = {}
+    for args in grid:
+        if not any(options.option_key(a) == "resume" for a in args):
+            args = [*args, "resume=true"]
+        try:
+            cfg = compose(args)
+        except UserError as err:
+            raise UserError(f"grid point {' '.join(a for a in args if a != 'resume=true')}: {err}") from None
+        if (cfg.output_dir, cfg.task, cfg.method_name, cfg.hash()) in seen:
+            continue  # the same run twice (seed=0,0): once is enough
+        seen.add((cfg.output_dir, cfg.task, cfg.method_name, cfg.hash()))
+        existing = None
+        if not rerun:
+            root = rundir.run_root(cfg.output_dir, cfg.task, cfg.method_name)
+            if root not in records:
+                records[root] = completed_records(root)
+            version = registry.get_task(cfg.task).version
+            existing = records[root].get((version, cfg.method_name, cfg.hash(), cfg.seed))
+        points.append(Point(tuple(args), cfg, _label(cfg, args, swept), existing))
+    return points
+
+
+def _log_path(cfg: RunConfig) -> Path:
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{cfg.task}.{cfg.method_name}.{cfg.hash()}")
+    return Path(cfg.output_dir) / SWEEP_DIR / f"{name}.log"
+
+
+# -- progress and summary ---------------------------------------------------------------------------
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+class Progress:
+    """One line per finished run (with the sweep's ETA), and a bar with ETA when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        from tqdm.auto import tqdm
+
+        self.total, self.finished, self.start = total, 0, time.perf_counter()
+        self.outcomes: list[Outcome] = []
+        self.bar = tqdm(total=total, desc="sweep", unit="run", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+    def report(self, outcome: Outcome) -> None:
+        from tqdm.auto import tqdm
+
+        self.finished += 1
+        self.outcomes.append(outcome)
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed / self.finished * (self.total - self.finished)
+        what = outcome.score if outcome.status == "done" else outcome.reason
+        tqdm.write(f"[{self.finished}/{self.total}] {outcome.status:<6} {outcome.job.label}  {what}  "
+                   f"({outcome.seconds:.1f}s; eta {_clock(eta)})", file=sys.stdout)
+        sys.stdout.flush()
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _print_grid(points: list[Point], swept: list[str], opts: SweepOptions) -> None:
+    skipped = sum(p.existing is not None for p in points)
+    where = f"launcher {opts.launcher}, {opts.jobs} at a time"
+    if opts.num_processes > 1:
+        where += f", {opts.num_processes} processes per run"
+    print(f"sweep: {len(points)} run(s) over {', '.join(swept) or 'no swept key'}; {where}"
+          + (f"; {skipped} already done (rerun=true runs them again)" if skipped else ""))
+    for i, p in enumerate(points, 1):
+        state = f"skip: {p.existing}" if p.existing else f"config {p.cfg.hash()}"
+        print(f"  {i:>3}  {p.label:<40} {state}")
+    sys.stdout.flush()
+
+
+def _print_summary(outcomes: list[Outcome], seconds: float) -> None:
+    count = {s: sum(o.status == s for o in outcomes) for s in ("done", "skipped", "failed")}
+    print(f"\nsweep finished in {_clock(seconds)}: {count['done']} done, {count['skipped']} skipped, "
+          f"{count['failed']} failed")
+    for o in sorted(outcomes, key=lambda o: o.job.index):
+        if o.status == "failed":
+            print(f"  failed   {o.job.label}: {o.reason}" + (f"  record {o.record}" if o.record else ""))
+        else:
+            print(f"  {o.status:<8} {o.job.label}  {o.score}  {o.record}")
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+def sweep_command(args: list[str]) -> int:
+    """`bench sweep KEY=A,B ... [jobs=N] [rerun=true] [launcher=local|slurm] [num_processes=N] [slurm.*=...]`."""
+    option_args, run_args = options.split(args, is_option)
+    opts = options.parse(option_args, SweepOptions, "sweep")
+    grid, swept = expand(run_args)
+    points = plan(grid, swept, opts.rerun)
+    LAUNCHERS[opts.launcher].check()
+    for output_dir in sorted({p.cfg.output_dir for p in points if p.existing is None}):
+        rundir.check_writable(output_dir)
+    _print_grid(points, swept, opts)
+    start = time.perf_counter()
+    jobs = [Job(i, p.args, p.label, _log_path(p.cfg)) for i, p in enumerate(points)]
+    outcomes = [dataclasses.replace(outcome_from_record(job, str(p.existing), 0.0), status="skipped")
+                for job, p in zip(jobs, points, strict=True) if p.existing is not None]
+    todo = [job for job, p in zip(jobs, points, strict=True) if p.existing is None]
+    interrupted = False
+    if todo:
+        progress = Progress(len(todo))
+        try:
+            LAUNCHERS[opts.launcher].run(todo, opts, progress.report)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.close()
+        outcomes += progress.outcomes
+    _print_summary(outcomes, time.perf_counter() - start)
+    if interrupted:
+        print(f"interrupted after {len(outcomes)} of {len(points)} run(s); the same command finishes the rest "
+              "(completed runs are skipped, cut-off ones resume)", file=sys.stderr)
+        return 130
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+

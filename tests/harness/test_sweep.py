@@ -1,0 +1,98 @@
+"""`bench sweep`: grid expansion, checks before any run, skip on re-run, failures, the SLURM launcher."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import launchers
+from harness.cli import main
+from harness.sweep import expand, plan
+
+
+def test_grid_uses_hydras_sweep_grammar():
+    grid, swept = expand(["task=digits", "method=linear,mlp", "seed=range(0,2)", 'output_dir="/tmp/a b"'])
+    assert swept == ["method", "seed"]
+    assert [[a for a in p if a.startswith(("method", "seed"))] for p in grid] == [
+        ["method=linear", "seed=0"], ["method=linear", "seed=1"], ["method=mlp", "seed=0"], ["method=mlp", "seed=1"]]
+    assert all(p[0] == "task=digits" and p[-1] == 'output_dir="/tmp/a b"' for p in grid)
+
+
+BAD = [
+    (["method=linear,mlpp", "seed=0,1"], "grid point task=digits method=mlpp seed=0"),
+    (["method=linear,mlpp", "seed=0,1"], "did you mean 'mlp'?"),
+    (["method=linear", "trainer.lr=interval(0,1)"], "cannot be listed"),
+    (["method=linear", "trainer.epochz=1,2"], "unknown key 'trainer.epochz'"),
+    (["method=linear", "jobz=2"], "unknown key 'jobz'"),
+    (["method=linear", "jobs=0"], "invalid value 0 for 'jobs'"),
+    (["method=linear", "jobs=1,2"], "`bench sweep` takes one value per key"),
+    (["method=linear", "launcher=slurn"], "unknown launcher 'slurn'; did you mean 'slurm'?"),
+    (["method=linear", "slurm.gpus=1"], "unknown option 'slurm.gpus'"),
+]
+
+
+@pytest.mark.parametrize(("extra", "message"), BAD, ids=[m for _, m in BAD])
+def test_a_bad_grid_point_exits_2_before_anything_runs(extra, message, tmp_path, capsys):
+    out = tmp_path / "runs"
+    assert main(["sweep", "task=digits", *extra, "profile=smoke", f"output_dir={out}"]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.err.count("\n") == 1
+    assert captured.out == "" and not out.exists()
+
+
+def test_sweep_runs_reports_failures_then_skips_what_is_done(tmp_path, capsys):
+    """A run that fails (mnist with a missing data.path) does not stop the other; a re-run skips the done one."""
+    out = tmp_path / "runs"
+    args = ["sweep", "task=digits,mnist", "method=linear", "profile=smoke", "trainer.epochs=1",
+            f"data.path={tmp_path / 'missing'}", f"output_dir={out}"]
+    assert main([*args, "jobs=2"]) == 1
+    log = capsys.readouterr().out
+    assert "sweep: 2 run(s) over task; launcher local, 2 at a time" in log
+    assert "1 done, 0 skipped, 1 failed" in log
+    assert "failed   mnist/linear seed=0: data.path" in log and "is not a folder" in log
+    records = sorted(out.glob("digits/linear/*/record.json"))
+    assert len(records) == 1 and "done     digits/linear seed=0  accuracy " in log and str(records[0]) in log
+    assert (out / ".sweep").is_dir()  # each run's output went to a log, not to the terminal
+
+    assert main(["sweep", "task=digits", *args[2:]]) == 0  # nothing left to run: no worker starts
+    log = capsys.readouterr().out
+    assert f"skip: {records[0]}" in log and "0 done, 1 skipped, 0 failed" in log
+    assert sorted(out.glob("digits/linear/*/record.json")) == records
+    points = plan(*expand(args[1:]), rerun=False)
+    assert [p.existing for p in points] == [records[0], None]
+    assert all(p.existing is None for p in plan(*expand(args[1:]), rerun=True))
+    assert all("resume=true" in p.args for p in points)
+
+
+def test_slurm_launcher_through_submitits_local_executor(tmp_path, capsys, monkeypatch):
+    """The real submitit code path, with LocalExecutor standing in for the cluster."""
+    monkeypatch.setattr(launchers, "SUBMITIT_CLUSTER", "local")
+    out = tmp_path / "runs"
+    code = main(["sweep", "task=digits,mnist", "method=linear", "profile=smoke", "trainer.epochs=1",
+                 f"data.path={tmp_path / 'missing'}", f"output_dir={out}", "launcher=slurm",
+                 "slurm.gpus_per_run=0", "slurm.time_min=10", "jobs=2"])
+    log = capsys.readouterr().out
+    assert code == 1, log
+    assert "submitted 2 job(s) to local" in log and "1 done, 0 skipped, 1 failed" in log
+    assert "failed   mnist/linear seed=0: data.path" in log and "is not a folder" in log
+    records = list(out.glob("digits/linear/*/record.json"))
+    assert len(records) == 1 and str(records[0]) in log
+
+
+def test_slurm_launcher_needs_sbatch(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(launchers.shutil, "which", lambda name: None)
+    assert main(["sweep", "task=digits", "method=linear", "profile=smoke", "launcher=slurm",
+                 f"output_dir={tmp_path}"]) == 2
+    captured = capsys.readouterr()
+    assert "launcher=slurm needs SLURM's sbatch" in captured.err and captured.out == ""
+
+
+def test_list_imports_no_torch_hydra_or_submitit():
+    code = ("import sys\nfrom harness.cli import main\nassert main(['list']) == 0\n"
+            "heavy = [m for m in ('torch', 'hydra', 'omegaconf', 'submitit', 'accelerate') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert proc.returncode == 0, proc.stderr
