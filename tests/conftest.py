@@ -36,6 +36,34 @@ def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40
     return root
 
 
+def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) -> Path:
+    """A tiny detection or segmentation dataset in the hub's parquet layout and columns, drawn by the
+    shapes generator: COCO-style objects with [x1, y1, x2, y2] boxes (detection-datasets/coco), or an
+    image and an `annotation` mask whose id 0 means "other" (ADE20K)."""
+    from datasets import ClassLabel, Dataset, Features, Image, List, Value
+
+    from tasks.detection.data import scene_rows
+
+    subdir = root / "data"
+    subdir.mkdir(parents=True, exist_ok=True)
+    for split, n in (("train", n_train), ("val", n_val)):
+        rows = scene_rows("train" if split == "train" else "test", n, 48, first_id=100 if split == "val" else 0)
+        if task.family == "detection":
+            objects = [[{"bbox_id": o["id"], "category": o["category"], "area": o["area"],
+                         "bbox": [o["bbox"][0], o["bbox"][1], o["bbox"][0] + o["bbox"][2], o["bbox"][1] + o["bbox"][3]]}
+                        for o in objs] for objs in rows["objects"]]
+            obj = {"bbox_id": Value("int64"), "category": ClassLabel(num_classes=task.num_classes),
+                   "bbox": List(Value("float32"), length=4), "area": Value("float32")}
+            features = Features({"image_id": Value("int64"), "image": Image(), "width": Value("int32"),
+                                 "height": Value("int32"), "objects": List(obj)})
+            data = {k: rows[k] for k in ("image_id", "image", "width", "height")} | {"objects": objects}
+        else:
+            features = Features({"image": Image(), "annotation": Image()})
+            data = {"image": rows["image"], "annotation": rows["segmentation"]}
+        Dataset.from_dict(data, features=features).to_parquet(str(subdir / f"{split}-00000-of-00001.parquet"))
+    return root
+
+
 @pytest.fixture(scope="session")
 def hub_fixture_writer():
     """`write_hub_fixture` for tests that need a fixture with other columns (conftest is not importable)."""
@@ -49,7 +77,9 @@ def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
 
     out = {}
     for name, task in registry.tasks().items():
-        if task.hub is not None:
+        if task.hub is not None and task.family in ("detection", "segmentation"):
+            out[name] = write_scene_fixture(tmp_path_factory.mktemp(name), task)
+        elif task.hub is not None:
             c, h, w = task.input_shape
             shape = (h, w) if c == 1 else (h, w, c)
             out[name] = write_hub_fixture(tmp_path_factory.mktemp(name), task.hub, shape)

@@ -45,7 +45,7 @@ SHAPES = (
 LOCAL_COPY = ("Offline: data.path=DIR reads a local copy (the hub's parquet files or a save_to_disk folder) "
               "through the same loader.")
 SHAPES_SPLITS = {"train": 4000, "val": 199, "test": 301}  # 199 and 301: odd on purpose (distributed eval)
-SHAPES_PROFILES = {"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 3000}}
+SHAPES_PROFILES = {"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 2000}}
 
 
 def _scene_task(name: str, family: str, size: int, num_classes: int, names):

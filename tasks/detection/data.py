@@ -28,6 +28,7 @@ from tasks.shapes.generator import CLASSES, GENERATOR_VERSION, render_scene
 
 IGNORE_INDEX = 255  # mask value that no metric and no loss counts
 SPLIT_SEEDS = {"train": 0, "val": 1, "test": 2}
+VAL_ALIASES = {"val": ("validation",), "validation": ("val",)}
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def scene_rows(split: str, n: int, size: int, first_id: int = 0) -> dict[str, li
         rows["width"].append(size)
         rows["height"].append(size)
         rows["objects"].append([{"id": image_id * 10 + k, "bbox": b.tolist(), "category": int(c), "area": float(a)}
-                                for k, (b, c, a) in enumerate(zip(s.boxes, s.categories, s.areas))])
+                                for k, (b, c, a) in enumerate(zip(s.boxes, s.categories, s.areas, strict=False))])
         rows["segmentation"].append(PILImage.fromarray(s.semantic))
         rows["instances"].append(PILImage.fromarray(s.instance_map))
     return rows
@@ -151,6 +152,10 @@ def load_hub_scenes(repo_id: str, revision: str, source: SceneSource, path: str 
             dd = load_dataset(str(p))
         except (ValueError, FileNotFoundError) as err:
             raise UserError(f"data.path '{path}': no dataset found ({err})") from None
+    if isinstance(dd, DatasetDict) and source.test_split not in dd:
+        for alias in VAL_ALIASES.get(source.test_split, ()):  # local folders name val-*.parquet "validation"
+            if alias in dd:
+                dd[source.test_split] = dd.pop(alias)
     if not isinstance(dd, DatasetDict) or not {"train", source.test_split} <= set(dd):
         raise UserError(f"data.path '{path}': expected 'train' and '{source.test_split}' splits, found {sorted(dd)}")
     for column in (source.image_column, source.objects_column, source.mask_column):

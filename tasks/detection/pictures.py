@@ -44,7 +44,7 @@ def _stack(rows: Sequence[Image.Image]) -> Image.Image:
 
 def _draw_boxes(img: Image.Image, boxes, labels, names, colour, scores=None) -> None:
     draw = ImageDraw.Draw(img)
-    for k, (box, label) in enumerate(zip(boxes.tolist(), labels.tolist())):
+    for k, (box, label) in enumerate(zip(boxes.tolist(), labels.tolist(), strict=False)):
         if scores is not None and float(scores[k]) < SCORE_THRESHOLD:
             continue
         x1, y1, x2, y2 = (v * SCALE for v in box)

@@ -59,7 +59,7 @@ class DetectionProtocol:
         self.num_classes, self.class_names = num_classes, tuple(class_names)
 
     def training_step(self, model: torch.nn.Module, batch: dict[str, Any], objective: str) -> torch.Tensor:
-        targets = [{"boxes": b, "labels": c} for b, c in zip(batch["boxes"], batch["labels"])]
+        targets = [{"boxes": b, "labels": c} for b, c in zip(batch["boxes"], batch["labels"], strict=False)]
         return model(batch["pixel_values"], targets)
 
     @torch.no_grad()
@@ -71,7 +71,7 @@ class DetectionProtocol:
             preds = model(batch["pixel_values"])
             local = [{"image_id": int(i), "boxes": p["boxes"].cpu(), "scores": p["scores"].cpu(),
                       "labels": p["labels"].cpu(), "gt_boxes": b.cpu(), "gt_labels": c.cpu()}
-                     for i, p, b, c in zip(batch["image_id"], preds, batch["boxes"], batch["labels"])]
+                     for i, p, b, c in zip(batch["image_id"], preds, batch["boxes"], batch["labels"], strict=False)]
             items.extend(accelerator.gather_for_metrics(local, use_gather_object=True))
         items = dedup_by_image_id(items)
         metrics = detection_metrics(items)

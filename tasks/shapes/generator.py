@@ -101,7 +101,7 @@ def render_scene(seed: int, index: int, size: int = 64) -> Scene:
     instance_map = np.zeros((size, size), np.uint8)
     semantic = np.zeros((size, size), np.uint8)
     boxes, areas = [], []
-    for i, (m, c) in enumerate(zip(masks, cats)):
+    for i, (m, c) in enumerate(zip(masks, cats, strict=False)):
         instance_map[m] = i + 1
         semantic[m] = c + 1
         ys, xs = np.nonzero(m)

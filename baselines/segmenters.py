@@ -1,0 +1,120 @@
+"""Semantic segmenters: a U-Net in torch and transformers' SegFormer from a small config.
+
+Both return per-pixel class logits (B, K, h, w); the segmentation protocol upsamples them to the
+mask size. `method.pretrained=<hub id or local folder>` loads SegFormer weights with
+`from_pretrained` (the decode head is re-initialised for the task's classes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.registry import register_method
+
+FITS = ("segmentation",)
+
+
+@dataclass
+class UNetParams:
+    width: int = 16  # channels of the first level; doubled per level
+    levels: int = 3  # number of 2x downsamplings
+
+
+@dataclass
+class SegformerParams:
+    pretrained: str | None = None
+    input_size: int = 128  # logits come out at 1/4 of this: small images are upsampled first
+    hidden_sizes: list[int] = field(default_factory=lambda: [16, 32, 64, 128])
+    depths: list[int] = field(default_factory=lambda: [1, 1, 1, 1])
+    decoder_hidden: int = 64
+
+
+@register_method(
+    name="unet", version="1", fits=FITS, params=UNetParams,
+    description="U-Net (Ronneberger et al. 2015) after a stride-2 stem: conv-BN-ReLU encoder/decoder, skips",
+    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+                        "method": {"width": 4, "levels": 2}},
+              "default": {"trainer": {"epochs": 14, "batch_size": 16, "lr": 3e-3, "weight_decay": 1e-4,
+                                      "eval_batch_size": 128}},
+              "full": {"trainer": {"epochs": 40, "batch_size": 16, "lr": 1e-3, "weight_decay": 1e-4},
+                       "method": {"width": 64, "levels": 4}}},
+)
+def build_unet(info, params: UNetParams):
+    from torch import nn
+
+    def block(cin: int, cout: int) -> nn.Sequential:
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True),
+                             nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True))
+
+    class UNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            widths = [params.width * 2**i for i in range(params.levels + 1)]
+            pairs = list(zip(widths[:-1], widths[1:], strict=True))
+            # a stride-2 stem: the full-resolution level costs most and adds little on small shapes;
+            # logits come out at half resolution and the protocol upsamples them
+            self.stem = nn.Sequential(nn.Conv2d(3, widths[0], 3, 2, 1, bias=False), nn.BatchNorm2d(widths[0]),
+                                      nn.ReLU(True))
+            self.down = nn.ModuleList([block(widths[0], widths[0])] + [block(a, b) for a, b in pairs])
+            self.up = nn.ModuleList([nn.ConvTranspose2d(b, a, 2, stride=2) for a, b in pairs])
+            self.merge = nn.ModuleList([block(2 * a, a) for a in widths[:-1]])
+            self.head = nn.Conv2d(widths[0], info.num_classes, 1)
+            self.pool = nn.MaxPool2d(2)
+
+        def forward(self, pixel_values):
+            import torch
+
+            x, skips = self.stem(pixel_values - 0.5), []
+            for i, down in enumerate(self.down):
+                x = down(self.pool(x) if i else x)
+                skips.append(x)
+            for up, merge, skip in zip(reversed(self.up), reversed(self.merge), reversed(skips[:-1]), strict=False):
+                x = merge(torch.cat([up(x), skip], 1))
+            return self.head(x)
+
+    return UNet()
+
+
+@register_method(
+    name="segformer", version="1", fits=FITS, params=SegformerParams,
+    description="transformers SegformerForSemanticSegmentation (MiT encoder + all-MLP decoder), tiny config",
+    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+                        "method": {"input_size": 64, "hidden_sizes": [8, 8, 16, 16], "decoder_hidden": 16}},
+              "default": {"trainer": {"epochs": 5, "batch_size": 8, "lr": 2e-3, "weight_decay": 1e-2,
+                                      "eval_batch_size": 128}},
+              "full": {"trainer": {"epochs": 60, "batch_size": 16, "lr": 6e-5, "weight_decay": 1e-2},
+                       "method": {"input_size": 256, "hidden_sizes": [32, 64, 160, 256], "depths": [2, 2, 2, 2],
+                                  "decoder_hidden": 256}}},
+)
+def build_segformer(info, params: SegformerParams):
+    from torch import nn
+    from transformers import SegformerConfig, SegformerForSemanticSegmentation
+
+    from baselines._hf_image import from_pretrained
+
+    if params.pretrained:
+        model = from_pretrained(SegformerForSemanticSegmentation, params.pretrained, info.num_classes)
+    else:
+        heads = [max(1, h // 32) for h in params.hidden_sizes]
+        config = SegformerConfig(
+            num_channels=3, num_encoder_blocks=len(params.hidden_sizes), depths=list(params.depths),
+            hidden_sizes=list(params.hidden_sizes), num_attention_heads=heads, sr_ratios=[8, 4, 2, 1],
+            decoder_hidden_size=params.decoder_hidden, num_labels=info.num_classes,
+            hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, drop_path_rate=0.0,
+        )
+        model = SegformerForSemanticSegmentation(config)
+
+    class Segformer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, pixel_values):
+            import torch.nn.functional as F
+
+            if params.input_size and pixel_values.shape[-1] != params.input_size:
+                pixel_values = F.interpolate(pixel_values, size=params.input_size, mode="bilinear",
+                                             align_corners=False)
+            return self.model(pixel_values=(pixel_values - 0.5) / 0.25).logits
+
+    return Segformer()
