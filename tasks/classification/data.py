@@ -57,22 +57,29 @@ def _digits_dataset_dict():
     })
 
 
-def load_digits_splits(data_cfg: DataConfig):
-    """The digits DatasetDict, built on first use and cached with save_to_disk."""
+def cached_dataset_dict(data_cfg: DataConfig, parts: tuple[str, ...], make):
+    """A DatasetDict built once by `make()`, saved with save_to_disk under the cache folder (atomically:
+    a temporary folder, then a rename) and loaded from there afterwards."""
     from datasets import load_from_disk
     from datasets.utils.logging import disable_progress_bar
 
-    disable_progress_bar()  # the cache is built once, in a second; no bars in run logs
-    path = cache_root(data_cfg) / "digits" / DIGITS_VERSION
+    disable_progress_bar()  # the cache is built once, in seconds; no bars in run logs
+    path = cache_root(data_cfg).joinpath(*parts)
     if not (path / "dataset_dict.json").is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        _digits_dataset_dict().save_to_disk(str(tmp))
+        make().save_to_disk(str(tmp))
         try:
             os.replace(tmp, path)
         except OSError:  # another process finished first; its copy is identical
             shutil.rmtree(tmp, ignore_errors=True)
     return load_from_disk(str(path))
+
+
+def load_digits_splits(data_cfg: DataConfig):
+    """The digits DatasetDict, built on first use and cached with save_to_disk."""
+    return cached_dataset_dict(data_cfg, ("digits", DIGITS_VERSION), _digits_dataset_dict)
 
 
 def _arrays(ds, image_column: str, label_column: str) -> tuple[np.ndarray, np.ndarray]:

@@ -115,3 +115,20 @@ def render_scene(seed: int, index: int, size: int = 64) -> Scene:
         instance_map=instance_map,
         semantic=semantic,
     )
+
+
+OBJECT_VERSION = "1"  # bump with any change to render_object (the generative tasks carry it)
+
+
+def render_object(seed: int, index: int, size: int = 32) -> tuple[np.ndarray, int]:
+    """One centred-ish shape of a random class and colour on a plain, slightly noisy background:
+    the single-object images of the generative family. Returns ((H, W, 3) uint8, class id)."""
+    rng = np.random.default_rng([seed, index, size, 1])
+    background = rng.uniform(20, 120, size=3)
+    image = np.broadcast_to(background, (size, size, 3)) + rng.normal(0, 4, size=(size, size, 3))
+    cls_id = int(rng.integers(len(CLASSES)))
+    r = rng.uniform(0.22, 0.36) * size
+    cx, cy = rng.uniform(size / 2 - 0.12 * size, size / 2 + 0.12 * size, size=2)
+    mask = _shape_mask(CLASSES[cls_id], cx, cy, r, rng.uniform(0, 2 * math.pi), size)
+    image[mask] = _colour(rng, background)
+    return np.clip(image, 0, 255).astype(np.uint8), cls_id

@@ -1,0 +1,93 @@
+"""Generative models: DDPM/DDIM with diffusers, a conditional VAE and a conditional DCGAN in torch.
+
+All three are class-conditional and follow the generative interface in
+`tasks/generative/protocol.py`: `model(pixel_values, labels)` returns the training loss and
+`model.generate(labels)` returns images in [0, 1]. `method.sampler=ddim method.steps=50` picks the
+diffusion sampler (DDPM's 1,000 ancestral steps, or DDIM's deterministic skip).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.registry import register_method
+
+FITS = ("generative",)
+SAMPLERS = ("ddpm", "ddim")
+
+
+@dataclass
+class DDPMParams:
+    channels: list[int] = field(default_factory=lambda: [32, 64, 64])  # per UNet level; attention at the last
+    layers_per_block: int = 1
+    train_timesteps: int = 1000
+    sampler: str = "ddim"  # "ddpm" (ancestral, every step) or "ddim" (deterministic, `steps` steps)
+    steps: int = 50  # sampling steps for ddim; ddpm always takes train_timesteps
+
+    def __post_init__(self) -> None:
+        from harness.errors import UserError, did_you_mean
+
+        if self.sampler not in SAMPLERS:
+            raise UserError(f"invalid value '{self.sampler}' for 'method.sampler'{did_you_mean(self.sampler, SAMPLERS)}")
+        if self.steps < 1 or self.steps > self.train_timesteps:
+            raise UserError(f"invalid value {self.steps} for 'method.steps': must be in 1..{self.train_timesteps}")
+
+
+@dataclass
+class VAEParams:
+    latent: int = 16
+    width: int = 32
+
+
+@dataclass
+class DCGANParams:
+    latent: int = 64
+    width: int = 64
+
+
+_GEN_SMOKE = {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 32, "log_every": 100}}
+
+
+@register_method(
+    name="ddpm", version="1", fits=FITS, params=DDPMParams, objective="model_loss",
+    description="diffusers UNet2DModel + DDPMScheduler (noise MSE), class embeddings; DDPM or DDIM sampling",
+    profiles={"smoke": {**_GEN_SMOKE, "method": {"channels": [8, 16], "train_timesteps": 50, "steps": 5}},
+              "default": {"trainer": {"epochs": 60, "batch_size": 64, "lr": 2e-3, "eval_batch_size": 400,
+                                      "log_every": 1000}},
+              "full": {"trainer": {"epochs": 500, "batch_size": 128, "lr": 2e-4, "log_every": 1000},
+                       "method": {"channels": [64, 128, 256], "layers_per_block": 2, "sampler": "ddpm"}}},
+)
+def build_ddpm(info, params: DDPMParams):
+    from baselines._diffusion import ConditionalDDPM
+
+    return ConditionalDDPM(info, params)
+
+
+@register_method(
+    name="vae", version="1", fits=FITS, params=VAEParams, objective="model_loss",
+    description="conditional convolutional VAE (Kingma & Welling 2014; labels into encoder and decoder) in torch",
+    profiles={"smoke": {**_GEN_SMOKE, "method": {"width": 8, "latent": 4}},
+              "default": {"trainer": {"epochs": 80, "batch_size": 64, "lr": 2e-3, "eval_batch_size": 400,
+                                      "log_every": 1000}},
+              "full": {"trainer": {"epochs": 300, "batch_size": 128, "log_every": 1000},
+                       "method": {"width": 64, "latent": 32}}},
+)
+def build_vae(info, params: VAEParams):
+    from baselines._vae_gan import ConditionalVAE
+
+    return ConditionalVAE(info, params.latent, params.width)
+
+
+@register_method(
+    name="dcgan", version="1", fits=FITS, params=DCGANParams, objective="model_loss",
+    description="conditional DCGAN (Radford et al. 2016; projection discriminator) in torch",
+    profiles={"smoke": {**_GEN_SMOKE, "method": {"width": 8, "latent": 8}},
+              "default": {"trainer": {"epochs": 80, "batch_size": 64, "lr": 2e-4, "optimizer": "adam",
+                                      "scheduler": "constant", "eval_batch_size": 400, "log_every": 1000}},
+              "full": {"trainer": {"epochs": 300, "batch_size": 128, "lr": 2e-4, "optimizer": "adam",
+                                   "scheduler": "constant", "log_every": 1000}, "method": {"width": 128}}},
+)
+def build_dcgan(info, params: DCGANParams):
+    from baselines._vae_gan import ConditionalDCGAN
+
+    return ConditionalDCGAN(info, params.latent, params.width)

@@ -1,0 +1,86 @@
+"""Image generation: digits upsampled to 16x16 and single shapes at 32x32 (both embedded).
+
+Metadata only: the builders in `data.py`, the protocol in `protocol.py` and the reference network
+in `reference.py` are imported when a run needs them, never by `bench list`.
+
+Every number is computed in the feature space of one fixed reference network: a small CNN
+classifier that the harness trains once per task, deterministically, on the train split, and
+caches. Its weights' hash is part of every record's dataset fingerprint
+(`<data hash>-ref<weights hash>`), so numbers from different feature networks are never mixed up
+with each other, and none of them is an Inception FID.
+"""
+
+from __future__ import annotations
+
+from harness.registry import register_task
+from harness.specs import Metric, TaskSpec
+from tasks.shapes.generator import CLASSES, OBJECT_VERSION
+
+UNIT = (0.0, 1.0)
+METRICS = (
+    Metric("fd", False, "torchmetrics FrechetInceptionDistance(feature=<reference CNN>)",
+           "Fréchet distance between generated and real test images in the reference network's features"),
+    Metric("precision", True, "k-NN manifold precision (Kynkäänniemi et al. 2019, k=3)",
+           "fraction of generated images inside the real features' k-NN manifold", range=UNIT),
+    Metric("recall", True, "k-NN manifold recall (Kynkäänniemi et al. 2019, k=3)",
+           "fraction of real images inside the generated features' k-NN manifold", range=UNIT),
+    Metric("class_accuracy", True, "reference classifier top-1 on the samples",
+           "samples are drawn for the test split's labels; how often the reference classifier agrees",
+           range=UNIT),
+    Metric("fd_real_floor", False, "the same FD between the real val and test splits",
+           "the target to approach: FD between two disjoint real splits of about the same size"),
+)
+PROTOCOL = (
+    "Train on the train split (labels available for class-conditional methods) for trainer.epochs "
+    "epochs. Then draw one sample per test image, conditioned on that image's label (so the "
+    "generated set has the test split's size and class balance), and compare the samples with the "
+    "real test images in the reference network's features: FD, k-NN precision and recall (k=3), "
+    "and the reference classifier's accuracy on the samples. fd_real_floor is the FD between the "
+    "real val and test splits. The reference network (a small CNN) is trained once per task with "
+    "seed 0 and cached; its weights' hash is in the record's dataset fingerprint."
+)
+PROFILES = {"smoke": {"train_size": 64, "eval_size": 48}}
+
+
+def _builder(name: str):
+    def build(data_cfg, profile):
+        from tasks.generative.data import BUILDERS
+
+        return BUILDERS[name](data_cfg)
+
+    return build
+
+
+register_task(TaskSpec(
+    name="digits-gen",
+    version="1",
+    family="generative",
+    description="class-conditional generation of 16x16 grey digits (sklearn digits, upsampled; no download)",
+    dataset="sklearn.datasets.load_digits with the digits task's fixed split, 8x8 upsampled bilinearly to "
+    "16x16, pixels in [0, 1]",
+    splits={"train": 1078, "val": 360, "test": 359},
+    metrics=METRICS,
+    primary_metric="fd",
+    protocol=PROTOCOL,
+    build=_builder("digits-gen"),
+    input_shape=(1, 16, 16),
+    num_classes=10,
+    profiles=PROFILES,
+))
+
+register_task(TaskSpec(
+    name="shapes-gen",
+    version=f"1-obj{OBJECT_VERSION}",
+    family="generative",
+    description=f"class-conditional generation of 32x32 RGB single shapes ({', '.join(CLASSES)}; no download)",
+    dataset=f"tasks.shapes.generator.render_object v{OBJECT_VERSION}: one shape of random colour, size and "
+    "rotation on a plain noisy background; fixed seeds per split, cached with save_to_disk",
+    splits={"train": 3000, "val": 400, "test": 400},
+    metrics=METRICS,
+    primary_metric="fd",
+    protocol=PROTOCOL,
+    build=_builder("shapes-gen"),
+    input_shape=(3, 32, 32),
+    num_classes=len(CLASSES),
+    profiles=PROFILES,
+))

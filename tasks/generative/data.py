@@ -1,0 +1,80 @@
+"""Datasets of the generative family, served as Hugging Face `datasets` (cached on disk) and
+turned into in-memory tensors with pixels in [0, 1]."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from harness.config import DataConfig
+from harness.contracts import TaskData, TaskInfo
+from tasks.classification.data import cache_root, cached_dataset_dict, fingerprint, load_digits_splits
+from tasks.shapes.generator import CLASSES, OBJECT_VERSION, render_object
+
+SHAPES_GEN_SPLITS = {"train": (3000, 11), "val": (400, 12), "test": (400, 13)}  # size, seed
+
+
+def _digits_gen(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The digits task's exact split, 8x8 (0..16) upsampled bilinearly to 16x16 in [0, 1]."""
+    import torch.nn.functional as F
+
+    dd = load_digits_splits(data_cfg)
+    out = {}
+    for split in ("train", "val", "test"):
+        part = dd[split].with_format("numpy")
+        x = torch.from_numpy(np.asarray(part["image"], np.float32) / 16.0)[:, None]
+        x = F.interpolate(x, size=16, mode="bilinear", align_corners=False).clamp(0, 1)
+        out[split] = (x.numpy(), np.asarray(part["label"], np.int64))
+    return out
+
+
+def _shapes_gen_dataset_dict():
+    from datasets import Array3D, ClassLabel, Dataset, DatasetDict, Features
+
+    features = Features({"image": Array3D((32, 32, 3), "uint8"), "label": ClassLabel(names=list(CLASSES))})
+    splits = {}
+    for split, (n, seed) in SHAPES_GEN_SPLITS.items():
+        images, labels = zip(*(render_object(seed, i, 32) for i in range(n)), strict=True)
+        splits[split] = Dataset.from_dict({"image": np.stack(images), "label": list(labels)}, features=features)
+    return DatasetDict(splits)
+
+
+def _shapes_gen(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    dd = cached_dataset_dict(data_cfg, ("shapes-gen", OBJECT_VERSION), _shapes_gen_dataset_dict)
+    out = {}
+    for split in ("train", "val", "test"):
+        part = dd[split].with_format("numpy")
+        x = np.asarray(part["image"], np.float32).transpose(0, 3, 1, 2) / 255.0
+        out[split] = (x, np.asarray(part["label"], np.int64))
+    return out
+
+
+def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_classes: int,
+               data_cfg: DataConfig) -> TaskData:
+    from harness.tensordata import TensorDict, collate_batched
+    from tasks.generative.metrics import frechet_distance
+    from tasks.generative.protocol import GenerativeProtocol
+    from tasks.generative.reference import load_or_train
+
+    full = {s: (torch.from_numpy(x), torch.from_numpy(y)) for s, (x, y) in splits.items()}
+    # the reference network always sees the whole train split, whatever the profile's caps
+    data_hash = fingerprint(*(a for pair in splits.values() for a in pair))
+    reference, ref_hash = load_or_train(cache_root(data_cfg) / "gen-reference" / f"{name}-{data_hash}.safetensors",
+                                        *full["train"], num_classes)
+    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
+    tensors = {s: TensorDict(pixel_values=x[: caps[s]], labels=y[: caps[s]]) for s, (x, y) in full.items()}
+    with torch.no_grad():
+        floor = frechet_distance(reference(tensors["val"].tensors["pixel_values"]),
+                                 reference(tensors["test"].tensors["pixel_values"]))
+    used = [t[: caps[s]].numpy() for s, pair in full.items() for t in pair]
+    info = TaskInfo(name=name, family="generative", input_shape=tuple(full["train"][0].shape[1:]),
+                    num_classes=num_classes)
+    return TaskData(info=info, train=tensors["train"], val=tensors["val"], test=tensors["test"],
+                    fingerprint=f"{fingerprint(*used)}-ref{ref_hash}",
+                    protocol=GenerativeProtocol(reference, floor, num_classes), collate=collate_batched)
+
+
+BUILDERS = {
+    "digits-gen": lambda data_cfg: _task_data("digits-gen", _digits_gen(data_cfg), 10, data_cfg),
+    "shapes-gen": lambda data_cfg: _task_data("shapes-gen", _shapes_gen(data_cfg), len(CLASSES), data_cfg),
+}
