@@ -28,7 +28,8 @@ class DDPMParams:
         from harness.errors import UserError, did_you_mean
 
         if self.sampler not in SAMPLERS:
-            raise UserError(f"invalid value '{self.sampler}' for 'method.sampler'{did_you_mean(self.sampler, SAMPLERS)}")
+            hint = did_you_mean(self.sampler, SAMPLERS)
+            raise UserError(f"invalid value '{self.sampler}' for 'method.sampler'{hint}")
         if self.steps < 1 or self.steps > self.train_timesteps:
             raise UserError(f"invalid value {self.steps} for 'method.steps': must be in 1..{self.train_timesteps}")
 
