@@ -210,6 +210,16 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"bench: error: {err}", file=sys.stderr)
         return 2
+    finally:
+        _leave_process_group()
+
+
+def _leave_process_group() -> None:
+    """A worker that exits with its gloo group still open can abort in teardown ("terminate called
+    without an active exception", exit -6) after its work is done; leave the group explicitly."""
+    dist = sys.modules.get("torch.distributed")  # never import torch here: `bench list` stays light
+    if dist is not None and dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

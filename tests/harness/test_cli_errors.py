@@ -12,7 +12,7 @@ from harness.cli import main
 
 CASES = [
     (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn'?"),
-    (["run", "task=digitz", "method=cnn"], "unknown task 'digitz'; did you mean 'digits'?"),
+    (["run", "task=digitz", "method=cnn"], "unknown task 'digitz'; did you mean 'digits'"),
     (["run", "task=digits", "method=cnn", "trainer.epoch=3"], "unknown key 'trainer.epoch'"),
     (["run", "task=digits", "method=cnn", "trainer.epoch=3"], "did you mean 'trainer.epochs'"),
     (["run", "task=digits", "method=mlp", "method.hiden=3"], "unknown key 'method.hiden' in method mlp"),

@@ -64,7 +64,7 @@ def test_table_command_writes_latex(two_methods, tmp_path):
 
 
 CASES = [
-    (["leaderboard", "task=digitz"], "unknown task 'digitz'; did you mean 'digits'?"),
+    (["leaderboard", "task=digitz"], "unknown task 'digitz'; did you mean 'digits'"),
     (["leaderboard", "format=xlsx"], "unknown format 'xlsx'"),
     (["leaderboard", "formt=md"], "unknown option 'formt' in 'bench leaderboard'; did you mean 'format'?"),
     (["leaderboard", "stale=maybe"], "'stale' takes true or false"),

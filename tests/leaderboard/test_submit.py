@@ -64,7 +64,7 @@ BAD = {
     "schema": (_drop(good_record(), "created_at"), "schema: created_at: Field required"),
     "schema-extra-key": (_set(good_record(), "leaderboard_rank", 1), "schema: leaderboard_rank"),
     "unknown-task": (_set(_set(good_record(), "task.name", "digitz"), "config.task", "digitz"),
-                     "unknown task 'digitz'; did you mean 'digits'?"),
+                     "unknown task 'digitz'; did you mean 'digits'"),
     "task-version": (_set(good_record(), "task.version", "0"), "task digits is version 1 in the registry"),
     "metric-names": (_set(good_record(), "metrics", {"accuracy": 0.9, "f1": 0.8}),
                      "missing ['f1_macro', 'balanced_accuracy'], unexpected ['f1']"),
