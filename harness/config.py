@@ -36,7 +36,7 @@ def _check_positive(key: str, value: float | None, allow_zero: bool = False) -> 
 
 @dataclass
 class TrainerConfig:
-    epochs: int = 10
+    epochs: int = 10  # 0 = evaluate only (pretrained weights, untrained floors, evaluation-only tasks)
     batch_size: int = 64  # per device; effective batch = batch_size * world_size
     eval_batch_size: int = 256
     lr: float = 1e-3
@@ -49,7 +49,7 @@ class TrainerConfig:
     log_every: int = 1  # epochs between log lines / validation
 
     def __post_init__(self) -> None:
-        _check_positive("trainer.epochs", self.epochs)
+        _check_positive("trainer.epochs", self.epochs, allow_zero=True)
         _check_positive("trainer.batch_size", self.batch_size)
         _check_positive("trainer.eval_batch_size", self.eval_batch_size)
         _check_positive("trainer.lr", self.lr)
@@ -206,6 +206,15 @@ def compose(args: list[str]) -> RunConfig:
     return build_config(task, method, profile, rest)
 
 
+def _evaluation_only(task: TaskSpec, method: MethodSpec) -> str | None:
+    """Who forbids training in this pairing (an evaluation-only task or an untrained floor), if anyone."""
+    if not task.trainable:
+        return f"task '{task.name}'"
+    if not method.trains:
+        return f"method '{method.name}'"
+    return None
+
+
 def build_config(
     task: TaskSpec, method: MethodSpec, profile: str, overrides: list[tuple[str, Any]]
 ) -> RunConfig:
@@ -220,6 +229,9 @@ def build_config(
         ("task profile", {"data": dict(task.profiles.get(profile, {}))}),
         ("method profile", {k: dict(v) for k, v in method.profiles.get(profile, {}).items()}),
     ]
+    frozen = _evaluation_only(task, method)
+    if frozen:
+        layers.append((frozen, {"trainer": {"epochs": 0}}))
     for where, layer in layers:
         try:
             cfg = OmegaConf.merge(cfg, layer)
@@ -239,6 +251,9 @@ def build_config(
         obj = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
         raise UserError(f"invalid config: {str(err).splitlines()[0]}") from None
+    if frozen and obj.trainer.epochs != 0:
+        raise UserError(f"{frozen} is evaluated without training; drop trainer.epochs={obj.trainer.epochs} "
+                        "(or set it to 0)")
     return RunConfig(
         task=task.name,
         method_name=method.name,

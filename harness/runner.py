@@ -71,7 +71,9 @@ def _worker_init(worker_id: int) -> None:
 def _loaders(data: TaskData, cfg: RunConfig) -> tuple[DataLoader, DataLoader, DataLoader, torch.Generator]:
     gen = torch.Generator()
     common = dict(collate_fn=data.collate, num_workers=cfg.data.num_workers, worker_init_fn=_worker_init)
-    train = DataLoader(data.train, batch_size=cfg.trainer.batch_size, shuffle=True, generator=gen, **common)
+    # an evaluation-only task has an empty train split, which a shuffling sampler refuses
+    train = DataLoader(data.train, batch_size=cfg.trainer.batch_size, shuffle=len(data.train) > 0, generator=gen,
+                       **common)
     val = DataLoader(data.val, batch_size=cfg.trainer.eval_batch_size, **common)
     test = DataLoader(data.test, batch_size=cfg.trainer.eval_batch_size, **common)
     return train, val, test, gen
@@ -79,6 +81,7 @@ def _loaders(data: TaskData, cfg: RunConfig) -> tuple[DataLoader, DataLoader, Da
 
 def _setup_logging(run_dir: Path, main: bool) -> logging.Handler | None:
     log.setLevel(logging.INFO)
+    log.propagate = False  # some libraries (open_clip) configure the root logger; lines are printed once, below
     if not main:
         return None
     handler = logging.FileHandler(run_dir / rundir.LOG)

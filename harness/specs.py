@@ -72,6 +72,8 @@ class TaskSpec:
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # optional (DataConfig, path) -> None: writes a PNG of ground-truth samples (`bench show task=X samples=PATH`)
     preview: Callable[..., Any] | None = None
+    # False: the task has no training data (zero-shot benchmarks); runs evaluate with trainer.epochs=0
+    trainable: bool = True
 
     def __post_init__(self) -> None:
         names = [m.name for m in self.metrics]
@@ -99,6 +101,8 @@ class MethodSpec:
     objective: str = "cross_entropy"  # name in the family protocol's objective table
     # per-profile defaults: {"default": {"trainer": {...}, "method": {...}}}
     profiles: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    # False: a floor scored without training (the same model, untrained); trainer.epochs is fixed at 0
+    trains: bool = True
 
     def __post_init__(self) -> None:
         bad = set(self.fits) - set(FAMILIES)

@@ -64,6 +64,74 @@ def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) ->
     return root
 
 
+def write_caption_fixture(root: Path, hub, n: int = 12) -> Path:
+    """A tiny Flickr30k in the layout of the hub's parquet export: one 'test' split holding every
+    image, the Karpathy split in a `split` column, five captions per image in `caption`."""
+    from datasets import Dataset, Features, Image, List, Value
+    from PIL import Image as PILImage
+
+    rng = np.random.default_rng(1)
+    splits = ["train", "val", "test"] * (n // 3)
+    rows = {hub.image_column: [PILImage.fromarray(rng.integers(0, 256, size=(40 + i, 56, 3), dtype=np.uint8))
+                               for i in range(n)],
+            hub.label_column: [[f"photo {i}, caption {k}" for k in range(5)] for i in range(n)],
+            "sentids": [[str(5 * i + k) for k in range(5)] for i in range(n)],
+            "split": splits, "img_id": [str(i) for i in range(n)], "filename": [f"{i}.jpg" for i in range(n)]}
+    features = Features({hub.image_column: Image(), hub.label_column: List(Value("string")),
+                         "sentids": List(Value("string")), "split": Value("string"), "img_id": Value("string"),
+                         "filename": Value("string")})
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    Dataset.from_dict(rows, features=features).to_parquet(str(root / "data" / "test-00000-of-00001.parquet"))
+    return root
+
+
+def write_ucf101_fixture(root: Path, n_classes: int = 101, frames: int = 12) -> Path:
+    """A tiny UCF101 in the release's layout: ucfTrainTestlist/ naming 101 classes, and videos of three
+    of them as folders of JPEG frames (the rawframes layout, which needs no video decoder); groups 08
+    and 09 train, 25 the val hold-out, 01 and 02 test."""
+    from PIL import Image as PILImage
+
+    rng = np.random.default_rng(2)
+    names = [f"Action{i:03d}" for i in range(n_classes)]
+    lists = root / "ucfTrainTestlist"
+    lists.mkdir(parents=True, exist_ok=True)
+    (lists / "classInd.txt").write_text("".join(f"{i + 1} {n}\n" for i, n in enumerate(names)))
+    train, test = [], []
+    for c, name in enumerate(names[:3]):
+        for group in ("g08", "g09", "g25", "g01", "g02"):
+            entry = f"{name}/v_{name}_{group}_c01.avi"
+            if group in ("g01", "g02"):
+                test.append(entry)  # the test list gives no label: the class folder does
+            else:
+                train.append(f"{entry} {c + 1}")
+            folder = root / "UCF-101" / name / f"v_{name}_{group}_c01"
+            folder.mkdir(parents=True, exist_ok=True)
+            for t in range(frames):
+                frame = rng.integers(0, 256, size=(30, 40, 3), dtype=np.uint8)
+                PILImage.fromarray(frame).save(folder / f"img_{t:05d}.jpg")
+    (lists / "trainlist01.txt").write_text("\n".join(train) + "\n")
+    (lists / "testlist01.txt").write_text("\n".join(test) + "\n")
+    return root
+
+
+def write_modelnet_fixture(root: Path, n_train: int = 20, n_test: int = 6) -> Path:
+    """A tiny modelnet40_normal_resampled: 40 shape names (one with an underscore, as night_stand),
+    shapes of three classes as 'x,y,z,nx,ny,nz' text files of 1,100 points."""
+    rng = np.random.default_rng(3)
+    names = ["night_stand"] + [f"class{i:02d}" for i in range(1, 40)]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "modelnet40_shape_names.txt").write_text("\n".join(names) + "\n")
+    for split, n, first in (("train", n_train, 1), ("test", n_test, 500)):
+        shapes = []
+        for i in range(n):
+            name = names[i % 3]
+            shapes.append(f"{name}_{first + i:04d}")
+            (root / name).mkdir(exist_ok=True)
+            np.savetxt(root / name / f"{shapes[-1]}.txt", rng.normal(size=(1100, 6)), delimiter=",", fmt="%.5f")
+        (root / f"modelnet40_{split}.txt").write_text("\n".join(shapes) + "\n")
+    return root
+
+
 @pytest.fixture(scope="session")
 def hub_fixture_writer():
     """`write_hub_fixture` for tests that need a fixture with other columns (conftest is not importable)."""
@@ -79,10 +147,16 @@ def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
     for name, task in registry.tasks().items():
         if task.hub is not None and task.family in ("detection", "segmentation"):
             out[name] = write_scene_fixture(tmp_path_factory.mktemp(name), task)
+        elif task.hub is not None and task.hub.label_column == "caption":
+            out[name] = write_caption_fixture(tmp_path_factory.mktemp(name), task.hub)
         elif task.hub is not None:
             c, h, w = task.input_shape
             shape = (h, w) if c == 1 else (h, w, c)
             out[name] = write_hub_fixture(tmp_path_factory.mktemp(name), task.hub, shape)
+        elif name == "ucf101":  # local copies of the standard files (no hub source)
+            out[name] = write_ucf101_fixture(tmp_path_factory.mktemp(name))
+        elif name == "modelnet40":
+            out[name] = write_modelnet_fixture(tmp_path_factory.mktemp(name))
     return out
 
 

@@ -123,8 +123,9 @@ def build_digits(data_cfg: DataConfig, profile: str) -> TaskData:
     return _to_task_data("digits", splits, 16.0, 10, data_cfg)
 
 
-def load_hub_dataset(hub: HubSource, path: str | None):
-    """The hub dataset at its pinned revision, or a local copy in the same format."""
+def load_hub_dataset(hub: HubSource, path: str | None, splits: tuple[str, ...] = ("train", "test")):
+    """The hub dataset at its pinned revision, or a local copy in the same format, checked for the
+    splits the task reads and for the hub's image and label columns."""
     from datasets import DatasetDict, load_dataset, load_from_disk
 
     if path is None:
@@ -144,15 +145,18 @@ def load_hub_dataset(hub: HubSource, path: str | None):
             dd = load_dataset(str(p))
         except (ValueError, FileNotFoundError) as err:
             raise UserError(f"data.path '{path}': no dataset found ({err})") from None
-    if not isinstance(dd, DatasetDict) or not {"train", "test"} <= set(dd):
-        raise UserError(f"data.path '{path}': expected 'train' and 'test' splits, found {sorted(dd)}")
+    if not isinstance(dd, DatasetDict) or not set(splits) <= set(dd):
+        wanted = " and ".join(f"'{x}'" for x in splits)
+        raise UserError(f"data.path '{path}': expected {wanted} split(s), found {sorted(dd)}")
     for column in (hub.image_column, hub.label_column):
-        if column not in dd["train"].column_names:
-            raise UserError(f"data.path '{path}': missing column '{column}' (has {dd['train'].column_names})")
+        if column not in dd[splits[0]].column_names:
+            raise UserError(f"data.path '{path}': missing column '{column}' (has {dd[splits[0]].column_names})")
     return dd
 
 
-def build_hub(name: str, hub: HubSource, val_size: int, data_cfg: DataConfig) -> TaskData:
+def hub_splits(hub: HubSource, val_size: int, data_cfg: DataConfig) -> tuple[dict, int]:
+    """train/val/test (uint8 images, labels) of a hub classification dataset, and its number of classes:
+    `val_size` examples of the hub's train split (a fixed permutation) are held out for validation."""
     dd = load_hub_dataset(hub, data_cfg.path)
     x, y = _arrays(dd["train"], hub.image_column, hub.label_column)
     order = np.random.RandomState(0).permutation(len(y))
@@ -162,4 +166,9 @@ def build_hub(name: str, hub: HubSource, val_size: int, data_cfg: DataConfig) ->
               "test": _arrays(dd["test"], hub.image_column, hub.label_column)}
     num_classes = dd["train"].features[hub.label_column].num_classes if hasattr(
         dd["train"].features[hub.label_column], "num_classes") else int(y.max()) + 1
+    return splits, num_classes
+
+
+def build_hub(name: str, hub: HubSource, val_size: int, data_cfg: DataConfig) -> TaskData:
+    splits, num_classes = hub_splits(hub, val_size, data_cfg)
     return _to_task_data(name, splits, 255.0, num_classes, data_cfg)

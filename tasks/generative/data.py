@@ -14,7 +14,7 @@ from tasks.shapes.generator import CLASSES, OBJECT_VERSION, render_object
 SHAPES_GEN_SPLITS = {"train": (3000, 11), "val": (400, 12), "test": (400, 13)}  # size, seed
 
 
-def _digits_gen(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def digits_gen_splits(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The digits task's exact split, 8x8 (0..16) upsampled bilinearly to 16x16 in [0, 1]."""
     import torch.nn.functional as F
 
@@ -39,7 +39,7 @@ def _shapes_gen_dataset_dict():
     return DatasetDict(splits)
 
 
-def _shapes_gen(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def shapes_gen_splits(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     dd = cached_dataset_dict(data_cfg, ("shapes-gen", OBJECT_VERSION), _shapes_gen_dataset_dict)
     out = {}
     for split in ("train", "val", "test"):
@@ -75,6 +75,6 @@ def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_
 
 
 BUILDERS = {
-    "digits-gen": lambda data_cfg: _task_data("digits-gen", _digits_gen(data_cfg), 10, data_cfg),
-    "shapes-gen": lambda data_cfg: _task_data("shapes-gen", _shapes_gen(data_cfg), len(CLASSES), data_cfg),
+    "digits-gen": lambda data_cfg: _task_data("digits-gen", digits_gen_splits(data_cfg), 10, data_cfg),
+    "shapes-gen": lambda data_cfg: _task_data("shapes-gen", shapes_gen_splits(data_cfg), len(CLASSES), data_cfg),
 }

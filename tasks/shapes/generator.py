@@ -59,7 +59,7 @@ def _polygon(cls: str, cx: float, cy: float, r: float, rot: float) -> list[tuple
              cy + (r if k % 2 == 0 else 0.45 * r) * math.sin(rot + k * math.pi / 5)) for k in range(10)]
 
 
-def _shape_mask(cls: str, cx: float, cy: float, r: float, rot: float, size: int) -> np.ndarray:
+def shape_mask(cls: str, cx: float, cy: float, r: float, rot: float, size: int) -> np.ndarray:
     canvas = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(canvas)
     if cls == "circle":
@@ -89,7 +89,7 @@ def render_scene(seed: int, index: int, size: int = 64) -> Scene:
         for _ in range(TRIES):
             r = rng.uniform(0.09, 0.2) * size
             cx, cy = rng.uniform(r, size - r, size=2)
-            mask = _shape_mask(CLASSES[cls_id], cx, cy, r, rng.uniform(0, 2 * math.pi), size)
+            mask = shape_mask(CLASSES[cls_id], cx, cy, r, rng.uniform(0, 2 * math.pi), size)
             visible_after = [(m & ~mask).sum() / max(m.sum(), 1) for m in masks]
             if mask.sum() >= 12 and all(v >= MIN_VISIBLE for v in visible_after):
                 break
@@ -129,6 +129,6 @@ def render_object(seed: int, index: int, size: int = 32) -> tuple[np.ndarray, in
     cls_id = int(rng.integers(len(CLASSES)))
     r = rng.uniform(0.22, 0.36) * size
     cx, cy = rng.uniform(size / 2 - 0.12 * size, size / 2 + 0.12 * size, size=2)
-    mask = _shape_mask(CLASSES[cls_id], cx, cy, r, rng.uniform(0, 2 * math.pi), size)
+    mask = shape_mask(CLASSES[cls_id], cx, cy, r, rng.uniform(0, 2 * math.pi), size)
     image[mask] = _colour(rng, background)
     return np.clip(image, 0, 255).astype(np.uint8), cls_id

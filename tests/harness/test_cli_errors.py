@@ -19,7 +19,7 @@ CASES = [
     (["run", "task=digits", "method=cnn", "trainer.epochs=abc"], "wrong type for 'trainer.epochs'"),
     (["run", "task=digits", "method=mlp", "method.hidden=1.5"], "wrong type for 'method.hidden'"),
     (["run", "task=digits", "method=cnn", "seed=x"], "wrong type for 'seed'"),
-    (["run", "task=digits", "method=cnn", "trainer.epochs=0"], "invalid value 0 for 'trainer.epochs'"),
+    (["run", "task=digits", "method=cnn", "trainer.epochs=-1"], "invalid value -1 for 'trainer.epochs'"),
     (["run", "task=digits", "method=cnn", "trainer.optimizer=adamm"], "did you mean 'adam'"),
     (["run", "task=digits", "method=cnn", "profile=fast"], "unknown profile 'fast'"),
     (["run", "task=digits", "method=cnn", "seed=1,2"], "is a sweep"),

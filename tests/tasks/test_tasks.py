@@ -24,9 +24,13 @@ def test_task_builds_smoke_data(name, hub_fixtures):
     data = task.build(_data_cfg(name, hub_fixtures), "smoke")
     assert data.info.input_shape == task.input_shape
     assert data.info.num_classes == task.num_classes
-    for split in (data.train, data.val, data.test):
+    assert (len(data.train) > 0) == task.trainable  # evaluation-only tasks have no training data
+    for split in (data.train, data.val, data.test) if task.trainable else (data.val, data.test):
         assert len(split) > 0
         batch = split.__getitems__([0, 1])
+        if "pixel_values" not in batch:  # point clouds: coordinates, not pixels
+            assert tuple(batch["points"].shape[1:]) == task.input_shape
+            continue
         assert tuple(batch["pixel_values"].shape[1:]) == task.input_shape
         assert float(batch["pixel_values"].min()) >= 0.0 and float(batch["pixel_values"].max()) <= 1.0
     again = task.build(_data_cfg(name, hub_fixtures), "smoke")

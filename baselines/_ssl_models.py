@@ -1,0 +1,121 @@
+"""Encoders and self-supervised objectives for the self-supervised family (interface: see
+tasks/ssl/protocol.py). Imported lazily by the builders in baselines/ssl.py."""
+
+from __future__ import annotations
+
+import contextlib
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class ResNetEncoder(nn.Module):
+    """transformers ResNetModel from a small basic-block config; images are resized to `input_size`
+    first (the stem downsamples 4x). Features: the pooled last stage."""
+
+    def __init__(self, channels: int, width: int, depths: list[int], input_size: int) -> None:
+        super().__init__()
+        from transformers import ResNetConfig, ResNetModel
+
+        config = ResNetConfig(num_channels=channels, embedding_size=width, layer_type="basic",
+                              hidden_sizes=[width * 2**i for i in range(len(depths))], depths=list(depths),
+                              downsample_in_first_stage=False)
+        self.net = ResNetModel(config)
+        self.input_size = input_size
+        self.dim = config.hidden_sizes[-1]
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        if pixels.shape[-1] != self.input_size:
+            pixels = F.interpolate(pixels, size=self.input_size, mode="bilinear", align_corners=False)
+        return self.net(pixel_values=pixels).pooler_output.flatten(1)
+
+
+def augmenter(channels: int, size: int, min_scale: float):
+    """SimCLR's augmentations (torchvision.transforms.v2) for small images, drawn per image: random
+    resized crop, flip, and for colour images colour jitter and random greyscale (no blur: at 32x32
+    SimCLR's CIFAR recipe drops it too)."""
+    from torchvision.transforms import v2
+
+    steps = [v2.RandomResizedCrop(size, scale=(min_scale, 1.0), antialias=True), v2.RandomHorizontalFlip()]
+    if channels == 3:
+        # no hue jitter: torchvision's per-image hue shift costs ~30 ms per 32x32 image on CPU, about
+        # 30 times the rest of this pipeline (measured); brightness, contrast and saturation remain
+        steps += [v2.RandomApply([v2.ColorJitter(0.4, 0.4, 0.4, 0.0)], p=0.8), v2.RandomGrayscale(p=0.2)]
+    one = v2.Compose(steps)
+    return lambda batch: torch.stack([one(x) for x in batch])  # v2 on a batch would share one draw
+
+
+class SimCLR(nn.Module):
+    """Chen et al. 2020: two augmented views, a projection MLP, NT-Xent (pytorch-metric-learning)."""
+
+    def __init__(self, encoder: ResNetEncoder, channels: int, size: int, proj_dim: int, temperature: float,
+                 min_scale: float) -> None:
+        super().__init__()
+        from pytorch_metric_learning.losses import NTXentLoss
+
+        self.encoder = encoder
+        self.projector = nn.Sequential(nn.Linear(encoder.dim, encoder.dim), nn.ReLU(), nn.Linear(encoder.dim, proj_dim))
+        self.loss = NTXentLoss(temperature=temperature)
+        self.augment = augmenter(channels, size, min_scale)
+
+    def encode(self, pixels: torch.Tensor) -> torch.Tensor:
+        return self.encoder(pixels)
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        views = torch.cat([self.augment(pixels), self.augment(pixels)])
+        z = self.projector(self.encoder(views))
+        pairs = torch.arange(len(pixels), device=pixels.device).repeat(2)  # view i and i + n are positives
+        return self.loss(z, pairs)
+
+
+class Supervised(nn.Module):
+    """The ceiling: the same encoder trained with labels (cross-entropy through a linear head)."""
+
+    def __init__(self, encoder: ResNetEncoder, num_classes: int, channels: int, size: int) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.head = nn.Linear(encoder.dim, num_classes)
+        self.augment = augmenter(channels, size, 0.6)
+
+    def encode(self, pixels: torch.Tensor) -> torch.Tensor:
+        return self.encoder(pixels)
+
+    def forward(self, pixels: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(self.head(self.encoder(self.augment(pixels))), labels)
+
+
+class MAE(nn.Module):
+    """He et al. 2022 through transformers ViTMAEForPreTraining (random masking, pixel reconstruction).
+    Features: the encoder run without masking, patch tokens mean-pooled."""
+
+    def __init__(self, channels: int, size: int, patch: int, hidden: int, layers: int, heads: int,
+                 decoder_hidden: int, decoder_layers: int, mask_ratio: float) -> None:
+        super().__init__()
+        from transformers import ViTMAEConfig, ViTMAEForPreTraining
+
+        config = ViTMAEConfig(image_size=size, patch_size=patch, num_channels=channels, hidden_size=hidden,
+                              num_hidden_layers=layers, num_attention_heads=heads, intermediate_size=2 * hidden,
+                              decoder_hidden_size=decoder_hidden, decoder_num_hidden_layers=decoder_layers,
+                              decoder_num_attention_heads=heads, decoder_intermediate_size=2 * decoder_hidden,
+                              mask_ratio=mask_ratio, norm_pix_loss=True)
+        self.mae = ViTMAEForPreTraining(config)
+
+    @contextlib.contextmanager
+    def _unmasked(self):
+        # ViTMAE reads config.mask_ratio at every call; 0 keeps every patch (in a shuffled order, which
+        # mean pooling ignores)
+        config = self.mae.config
+        ratio, config.mask_ratio = config.mask_ratio, 0.0
+        try:
+            yield
+        finally:
+            config.mask_ratio = ratio
+
+    def encode(self, pixels: torch.Tensor) -> torch.Tensor:
+        with self._unmasked():
+            hidden = self.mae.vit(pixel_values=pixels).last_hidden_state
+        return hidden[:, 1:].mean(1)  # patch tokens; index 0 is CLS
+
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        return self.mae(pixel_values=pixels).loss

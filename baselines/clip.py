@@ -1,0 +1,76 @@
+"""CLIP with open_clip: a tiny ViT image tower and text transformer (an open_clip model config),
+trained with open_clip's ClipLoss; its untrained twin as the floor; released weights by name.
+
+    bench run task=shapes-retrieval method=clip
+    bench run task=shapes-zeroshot method=clip-untrained          # same towers, no training
+    bench run task=cifar10-zeroshot method=clip method.model=ViT-B-32 method.pretrained=openai
+
+`method.pretrained` (a tag, a checkpoint file, or with `method.model=hf-hub:...`/`local-dir:...`)
+loads released weights; add `trainer.epochs=0` to score them without training (evaluation-only
+tasks set it themselves).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.registry import register_method
+
+FITS = ("multimodal",)
+HEAD_WIDTH = 32  # attention head width in both towers
+
+
+@dataclass
+class CLIPParams:
+    model: str = "dlbench-clip-tiny"  # an open_clip model name (ViT-B-32, ...) or hf-hub:/local-dir:
+    pretrained: str | None = None  # open_clip tag ('openai') or checkpoint path; None = random init
+    embed_dim: int = 64
+    image_width: int = 128
+    image_layers: int = 4
+    patch_size: int = 4
+    text_width: int = 128
+    text_layers: int = 3
+    context_length: int = 32
+
+
+def _overrides(info, p: CLIPParams) -> dict:
+    """Tower configs for the tiny model (open_clip's own config keys), sized for the task's images."""
+    return {
+        "embed_dim": p.embed_dim,
+        "vision_cfg": {"image_size": info.input_shape[-1], "layers": p.image_layers, "width": p.image_width,
+                       "head_width": HEAD_WIDTH, "mlp_ratio": 2.0, "patch_size": p.patch_size},
+        "text_cfg": {"context_length": p.context_length, "vocab_size": 49408, "width": p.text_width,
+                     "heads": max(1, p.text_width // HEAD_WIDTH), "layers": p.text_layers},
+    }
+
+
+_SMOKE = {"trainer": {"epochs": 1, "batch_size": 32, "eval_batch_size": 64},
+          "method": {"embed_dim": 32, "image_width": 32, "image_layers": 1, "text_width": 32, "text_layers": 1,
+                     "context_length": 24}}
+PROFILES = {
+    "smoke": _SMOKE,
+    "default": {"trainer": {"epochs": 30, "batch_size": 128, "lr": 1e-3, "weight_decay": 0.1, "warmup_epochs": 1,
+                            "eval_batch_size": 250, "log_every": 5}},
+    "full": {"trainer": {"epochs": 100, "batch_size": 256, "lr": 5e-4, "weight_decay": 0.1, "warmup_epochs": 5,
+                         "log_every": 10},
+             "method": {"embed_dim": 256, "image_width": 256, "image_layers": 6, "text_width": 256, "text_layers": 6}},
+}
+
+
+def build_clip(info, params: CLIPParams):
+    from baselines._open_clip import build
+
+    return build(params.model, params.pretrained, _overrides(info, params))
+
+
+register_method(
+    name="clip", version="1", fits=FITS, params=CLIPParams, objective="contrastive", profiles=PROFILES,
+    description="open_clip CLIP: tiny ViT + text transformer (open_clip model config), ClipLoss; "
+    "method.pretrained for released weights",
+)(build_clip)
+
+register_method(
+    name="clip-untrained", version="1", fits=FITS, params=CLIPParams, objective="contrastive", trains=False,
+    profiles={p: {k: v for k, v in layers.items() if k == "method"} for p, layers in PROFILES.items()},
+    description="the floor: clip's towers at their random initialisation, scored without training",
+)(build_clip)

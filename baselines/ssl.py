@@ -1,0 +1,101 @@
+"""Self-supervised methods: SimCLR (ResNet encoder, NT-Xent) and MAE (ViTMAE), with their floors
+(the same encoders untrained) and the supervised ceiling (the ResNet encoder trained with labels).
+Every one is scored by the task's probe and kNN on `model.encode` (tasks/ssl/protocol.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from harness.registry import register_method
+
+FITS = ("self-supervised",)
+
+
+@dataclass
+class ResNetSSLParams:
+    width: int = 32  # channels of the first stage; doubled per stage
+    depths: list[int] = field(default_factory=lambda: [1, 1, 1])
+    input_size: int = 32  # images are resized to this first (the ResNet stem downsamples 4x)
+    proj_dim: int = 64  # SimCLR's projection output
+    temperature: float = 0.2  # NT-Xent temperature
+    min_scale: float = 0.3  # smallest RandomResizedCrop area
+
+
+@dataclass
+class MAEParams:
+    patch_size: int = 4
+    hidden: int = 96
+    layers: int = 4
+    heads: int = 4
+    decoder_hidden: int = 64
+    decoder_layers: int = 2
+    mask_ratio: float = 0.75
+
+
+def _encoder(info, p: ResNetSSLParams):
+    from baselines._ssl_models import ResNetEncoder
+
+    return ResNetEncoder(info.input_shape[0], p.width, p.depths, p.input_size)
+
+
+def build_simclr(info, p: ResNetSSLParams):
+    from baselines._ssl_models import SimCLR
+
+    return SimCLR(_encoder(info, p), info.input_shape[0], p.input_size, p.proj_dim, p.temperature, p.min_scale)
+
+
+def build_supervised(info, p: ResNetSSLParams):
+    from baselines._ssl_models import Supervised
+
+    return Supervised(_encoder(info, p), info.num_classes, info.input_shape[0], p.input_size)
+
+
+def build_mae(info, p: MAEParams):
+    from baselines._ssl_models import MAE
+
+    channels, size = info.input_shape[0], info.input_shape[-1]
+    return MAE(channels, size, p.patch_size, p.hidden, p.layers, p.heads, p.decoder_hidden, p.decoder_layers,
+               p.mask_ratio)
+
+
+_SMOKE = {"trainer": {"epochs": 1, "batch_size": 32, "eval_batch_size": 64}}
+RESNET_PROFILES = {
+    "smoke": {**_SMOKE, "method": {"width": 8, "depths": [1, 1]}},
+    "default": {"trainer": {"epochs": 40, "batch_size": 256, "lr": 2e-3, "weight_decay": 1e-4, "warmup_epochs": 2,
+                            "eval_batch_size": 512, "log_every": 10}},
+    "full": {"trainer": {"epochs": 500, "batch_size": 512, "lr": 1e-3, "weight_decay": 1e-4, "warmup_epochs": 10,
+                         "log_every": 50}, "method": {"width": 64, "depths": [2, 2, 2, 2]}},
+}
+MAE_PROFILES = {
+    "smoke": {**_SMOKE, "method": {"hidden": 16, "layers": 1, "heads": 2, "decoder_hidden": 16, "decoder_layers": 1}},
+    "default": {"trainer": {"epochs": 60, "batch_size": 256, "lr": 1.5e-3, "weight_decay": 0.05, "warmup_epochs": 5,
+                            "eval_batch_size": 512, "log_every": 20}},
+    "full": {"trainer": {"epochs": 800, "batch_size": 512, "lr": 1.5e-4, "weight_decay": 0.05, "warmup_epochs": 40,
+                         "log_every": 100}, "method": {"hidden": 192, "layers": 12, "heads": 3}},
+}
+
+
+def _method_only(profiles: dict) -> dict:
+    """A floor's profiles: the model's size per profile, no trainer settings (it never trains)."""
+    return {p: {"method": layers["method"]} for p, layers in profiles.items() if "method" in layers}
+
+
+register_method(name="simclr", version="1", fits=FITS, params=ResNetSSLParams, objective="self_supervised",
+                profiles=RESNET_PROFILES,
+                description="SimCLR: transformers ResNet encoder, two torchvision v2 views, NT-Xent "
+                "(pytorch-metric-learning)")(build_simclr)
+register_method(name="mae", version="1", fits=FITS, params=MAEParams, objective="self_supervised",
+                profiles=MAE_PROFILES,
+                description="MAE: transformers ViTMAEForPreTraining (75% masking, normalised-pixel loss); "
+                "features from the unmasked encoder")(build_mae)
+register_method(name="supervised", version="1", fits=FITS, params=ResNetSSLParams, objective="supervised",
+                profiles=RESNET_PROFILES,
+                description="the ceiling: simclr's ResNet encoder trained with labels (cross-entropy)",
+                )(build_supervised)
+register_method(name="random", version="1", fits=FITS, params=ResNetSSLParams, objective="self_supervised",
+                trains=False, profiles=_method_only(RESNET_PROFILES),
+                description="the floor: simclr's ResNet encoder at random initialisation, never trained")(build_simclr)
+register_method(name="random-vit", version="1", fits=FITS, params=MAEParams, objective="self_supervised",
+                trains=False, profiles=_method_only(MAE_PROFILES),
+                description="mae's floor: its ViT encoder at random initialisation, never trained")(build_mae)

@@ -1,0 +1,131 @@
+"""Datasets of the multimodal family, served as Hugging Face `datasets` (cached on disk) and held in
+memory as uint8 image tensors plus caption strings.
+
+shapes-captions (one DatasetDict, cached once, shared by both embedded tasks):
+  train / val / test    captioned scenes (one or two shapes, five captions each); every training
+                        scene that shares a caption string with a val or test scene is dropped
+  zs_val / zs_test      single-shape scenes with shape and colour labels (zero-shot classification)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from harness.config import DataConfig
+from harness.contracts import TaskData, TaskInfo
+from tasks.classification.data import cached_dataset_dict, fingerprint
+from tasks.multimodal.captions import CAPTIONS_VERSION, COLOUR_NAMES, render_captioned
+from tasks.shapes.generator import CLASSES
+
+IMAGE_SIZE = 32
+# split -> (scenes drawn, seed, objects per scene: None = one or two)
+SPLITS = {"train": (5000, 0, None), "val": (300, 1, None), "test": (500, 2, None),
+          "zs_val": (300, 3, 1), "zs_test": (500, 4, 1)}
+
+
+class CaptionedImages(Dataset):
+    """Images with their captions. Training batches carry one caption per image, drawn afresh each
+    time (torch's RNG, which the runner reseeds every epoch); evaluation batches carry all of them."""
+
+    def __init__(self, images: torch.Tensor, captions: list[tuple[str, ...]], train: bool) -> None:
+        self.images, self.captions, self.train = images, captions, train
+
+    def __len__(self) -> int:
+        return len(self.captions)
+
+    def __getitem__(self, index: int) -> dict:
+        return self.__getitems__([index])
+
+    def __getitems__(self, indices: list[int]) -> dict:
+        pixels = self.images[torch.as_tensor(indices)].float() / 255.0
+        if self.train:
+            picks = torch.randint(0, len(self.captions[0]), (len(indices),)).tolist()
+            chosen = [self.captions[i][k] for i, k in zip(indices, picks, strict=True)]
+            return {"pixel_values": pixels, "caption": chosen}
+        return {"pixel_values": pixels, "captions": [self.captions[i] for i in indices]}
+
+
+def _scenes_dataset_dict():
+    from datasets import Array3D, ClassLabel, Dataset, DatasetDict, Features, Sequence, Value
+
+    scenes = {split: [render_captioned(seed, i, IMAGE_SIZE, objects) for i in range(n)]
+              for split, (n, seed, objects) in SPLITS.items()}
+    held_out = {c for split in ("val", "test") for s in scenes[split] for c in s.captions}
+    scenes["train"] = [s for s in scenes["train"] if held_out.isdisjoint(s.captions)]
+    image = Array3D((IMAGE_SIZE, IMAGE_SIZE, 3), "uint8")
+    captioned = Features({"image": image, "captions": Sequence(Value("string"))})
+    labelled = Features({"image": image, "shape": ClassLabel(names=list(CLASSES)),
+                         "colour": ClassLabel(names=list(COLOUR_NAMES))})
+    out = {}
+    for split, items in scenes.items():
+        images = np.stack([s.image for s in items])
+        if split.startswith("zs_"):
+            out[split] = Dataset.from_dict({"image": images, "shape": [s.objects[0].shape for s in items],
+                                            "colour": [COLOUR_NAMES.index(s.objects[0].colour) for s in items]},
+                                           features=labelled)
+        else:
+            out[split] = Dataset.from_dict({"image": images, "captions": [list(s.captions) for s in items]},
+                                           features=captioned)
+    return DatasetDict(out)
+
+
+def load_scenes(data_cfg: DataConfig):
+    return cached_dataset_dict(data_cfg, ("shapes-captions", CAPTIONS_VERSION), _scenes_dataset_dict)
+
+
+def _images(part) -> torch.Tensor:
+    return torch.from_numpy(np.asarray(part.with_format("numpy")["image"])).permute(0, 3, 1, 2).contiguous()
+
+
+def captioned(part, n: int | None, train: bool) -> CaptionedImages:
+    part = part.select(range(min(n or len(part), len(part))))
+    return CaptionedImages(_images(part), [tuple(c) for c in part["captions"]], train)
+
+
+def _hash(*datasets: CaptionedImages) -> list[np.ndarray]:
+    return [a for d in datasets for a in (d.images.numpy(), np.frombuffer("\n".join(
+        "\t".join(c) for c in d.captions).encode(), np.uint8))]
+
+
+def build_shapes_retrieval(data_cfg: DataConfig) -> TaskData:
+    from harness.tensordata import collate_batched
+    from tasks.multimodal.protocol import RetrievalProtocol
+
+    dd = load_scenes(data_cfg)
+    train = captioned(dd["train"], data_cfg.train_size, train=True)
+    val, test = (captioned(dd[s], data_cfg.eval_size, train=False) for s in ("val", "test"))
+    info = TaskInfo("shapes-retrieval", "multimodal", (3, IMAGE_SIZE, IMAGE_SIZE), 0)
+    return TaskData(info=info, train=train, val=val, test=test, fingerprint=fingerprint(*_hash(train, val, test)),
+                    protocol=RetrievalProtocol(), collate=collate_batched)
+
+
+SHAPES_ZEROSHOT_TEMPLATES = {
+    "shape": ("a photo of a {}.", "a {}.", "a picture of a {}.", "a drawing of a {}.", "an image of a {}."),
+    "colour": ("a photo of a {} shape.", "a {} shape.", "a picture of something {}.", "a {} object.",
+               "an image of a {} thing."),
+}
+
+
+def _labelled(part, n: int | None):
+    from harness.tensordata import TensorDict
+
+    part = part.select(range(min(n or len(part), len(part))))
+    return TensorDict(pixel_values=_images(part).float() / 255.0, label_shape=torch.tensor(part["shape"]),
+                      label_colour=torch.tensor(part["colour"]))
+
+
+def build_shapes_zeroshot(data_cfg: DataConfig) -> TaskData:
+    from harness.tensordata import collate_batched
+    from tasks.multimodal.protocol import ZeroShotProtocol
+
+    dd = load_scenes(data_cfg)
+    train = captioned(dd["train"], data_cfg.train_size, train=True)
+    val, test = (_labelled(dd[s], data_cfg.eval_size) for s in ("zs_val", "zs_test"))
+    label_sets = {"shape": (CLASSES, SHAPES_ZEROSHOT_TEMPLATES["shape"]),
+                  "colour": (COLOUR_NAMES, SHAPES_ZEROSHOT_TEMPLATES["colour"])}
+    parts = _hash(train) + [t.numpy() for d in (val, test) for t in d.tensors.values()]
+    info = TaskInfo("shapes-zeroshot", "multimodal", (3, IMAGE_SIZE, IMAGE_SIZE), len(CLASSES))
+    return TaskData(info=info, train=train, val=val, test=test, fingerprint=fingerprint(*parts),
+                    protocol=ZeroShotProtocol(label_sets), collate=collate_batched)

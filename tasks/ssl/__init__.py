@@ -1,0 +1,68 @@
+"""Self-supervised representation learning, scored by a fixed protocol the task owns: a linear
+probe and a weighted kNN classifier on the frozen encoder's features.
+
+Metadata only: builders in `data.py`, the protocol in `protocol.py`.
+"""
+
+from __future__ import annotations
+
+from harness.registry import register_task
+from harness.specs import HubSource, Metric, TaskSpec
+from tasks.shapes.generator import CLASSES, OBJECT_VERSION
+
+UNIT = (0.0, 1.0)
+KNN_K, KNN_T = 20, 0.07
+METRICS = (
+    Metric("probe_top1", True, "sklearn LogisticRegression on standardised frozen features",
+           "linear-probe top-1: a linear classifier trained on the train split's frozen features", range=UNIT),
+    Metric("knn_top1", True, f"weighted kNN (k={KNN_K}, cosine, exp(sim/{KNN_T}) votes; InstDisc/DINO)",
+           "kNN top-1 with the train split's frozen features as the memory bank", range=UNIT),
+)
+PROTOCOL = (
+    "Pretrain on the train split with its labels hidden (only the `supervised` ceiling sees them). "
+    "Then freeze the encoder and embed the train and test splits: probe_top1 is the test top-1 of a "
+    "logistic-regression probe (scikit-learn, lbfgs, standardised features) fitted on the train "
+    f"features and labels; knn_top1 is the test top-1 of a k={KNN_K} nearest-neighbour vote over "
+    f"cosine similarity with weights exp(sim/{KNN_T}) (Wu et al. 2018; Caron et al. 2021). The "
+    "evaluation belongs to the task: every method is scored by the same code."
+)
+TASK_HUBS = {"cifar10-ssl": HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label")}
+PROFILES = {"smoke": {"train_size": 96, "eval_size": 48}}
+
+
+def _builder(name: str):
+    def build(data_cfg, profile):
+        from tasks.ssl.data import BUILDERS
+
+        return BUILDERS[name](data_cfg)
+
+    return build
+
+
+register_task(TaskSpec(
+    name="digits-ssl", version="1", family="self-supervised",
+    description="self-supervised features of 16x16 grey digits, scored by linear probe and kNN (no download)",
+    dataset="sklearn.datasets.load_digits with the digits task's fixed split, upsampled to 16x16 (as digits-gen)",
+    splits={"train": 1078, "val": 360, "test": 359}, metrics=METRICS, primary_metric="probe_top1",
+    protocol=PROTOCOL, build=_builder("digits-ssl"), input_shape=(1, 16, 16), num_classes=10, profiles=PROFILES,
+))
+
+register_task(TaskSpec(
+    name="shapes-ssl", version=f"1-obj{OBJECT_VERSION}", family="self-supervised",
+    description=f"self-supervised features of 32x32 single shapes ({', '.join(CLASSES)}), probe and kNN (no download)",
+    dataset=f"tasks.shapes.generator.render_object v{OBJECT_VERSION} (the shapes-gen images): one shape of random "
+    "colour, size and rotation on a plain noisy background",
+    splits={"train": 3000, "val": 400, "test": 400}, metrics=METRICS, primary_metric="probe_top1",
+    protocol=PROTOCOL, build=_builder("shapes-ssl"), input_shape=(3, 32, 32), num_classes=len(CLASSES),
+    profiles=PROFILES,
+))
+
+register_task(TaskSpec(
+    name="cifar10-ssl", version="1", family="self-supervised",
+    description="self-supervised features of CIFAR-10, probe and kNN (hub dataset; run offline with data.path)",
+    dataset="uoft-cs/cifar10: train 45,000 (5,000 held out for validation), test 10,000",
+    splits={"train": 45000, "val": 5000, "test": 10000}, metrics=METRICS, primary_metric="probe_top1",
+    protocol=PROTOCOL, build=_builder("cifar10-ssl"), input_shape=(3, 32, 32), num_classes=10,
+    hub=TASK_HUBS["cifar10-ssl"],
+    profiles={"smoke": {"train_size": 40, "eval_size": 24}},
+))

@@ -1,0 +1,52 @@
+"""Datasets of the self-supervised family: the generative family's digits (16x16) and single
+shapes (32x32), and CIFAR-10 from the hub, as in-memory tensors with pixels in [0, 1].
+
+Labels travel with every split because the task's evaluation needs them (probe and kNN); the
+protocol hands them to a method only when the method declares the `supervised` objective.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from harness.config import DataConfig
+from harness.contracts import TaskData, TaskInfo
+from tasks.classification.data import fingerprint, hub_splits
+from tasks.generative.data import digits_gen_splits, shapes_gen_splits
+
+CIFAR10_VAL = 5000
+
+
+def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_classes: int,
+               data_cfg: DataConfig) -> TaskData:
+    from harness.tensordata import TensorDict, collate_batched
+    from tasks.ssl.protocol import SSLProtocol
+
+    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
+    parts, tensors = [], {}
+    for split, (x, y) in splits.items():
+        x, y = x[: caps[split]], y[: caps[split]]
+        parts += [x, y]
+        tensors[split] = TensorDict(pixel_values=torch.from_numpy(np.ascontiguousarray(x, np.float32)),
+                                    labels=torch.from_numpy(y))
+    info = TaskInfo(name=name, family="self-supervised", input_shape=tuple(splits["train"][0].shape[1:]),
+                    num_classes=num_classes)
+    return TaskData(info=info, train=tensors["train"], val=tensors["val"], test=tensors["test"],
+                    fingerprint=fingerprint(*parts), protocol=SSLProtocol(tensors["train"], num_classes),
+                    collate=collate_batched)
+
+
+def _cifar10(data_cfg: DataConfig) -> TaskData:
+    from tasks.ssl import TASK_HUBS
+
+    splits, num_classes = hub_splits(TASK_HUBS["cifar10-ssl"], CIFAR10_VAL, data_cfg)
+    scaled = {s: (x.astype(np.float32) / 255.0, y) for s, (x, y) in splits.items()}
+    return _task_data("cifar10-ssl", scaled, num_classes, data_cfg)
+
+
+BUILDERS = {
+    "digits-ssl": lambda data_cfg: _task_data("digits-ssl", digits_gen_splits(data_cfg), 10, data_cfg),
+    "shapes-ssl": lambda data_cfg: _task_data("shapes-ssl", shapes_gen_splits(data_cfg), 4, data_cfg),
+    "cifar10-ssl": _cifar10,
+}

@@ -1,0 +1,66 @@
+"""The self-supervised family: the task-owned probe and kNN, hidden labels, MAE's unmasked features."""
+
+from __future__ import annotations
+
+import torch
+
+from harness.config import compose
+from harness.contracts import TaskInfo
+
+
+def test_knn_votes_are_weighted_by_similarity_not_counted():
+    from tasks.ssl.protocol import knn_predict
+
+    bank = torch.tensor([[1.0, 0.0], [0.5, 0.866], [0.5, -0.866]])  # cosine to the query: 1.0, 0.5, 0.5
+    labels = torch.tensor([0, 1, 1])
+    query = torch.tensor([[1.0, 0.0]])
+    assert knn_predict(bank, labels, query, 2, k=3, t=0.07).item() == 0  # exp(1/.07) > 2 exp(.5/.07)
+    assert knn_predict(bank, labels, query, 2, k=3, t=100.0).item() == 1  # flat weights: the majority wins
+    assert knn_predict(bank, labels, query, 2, k=1).item() == 0
+
+
+def test_linear_probe_separates_separable_features():
+    from tasks.ssl.protocol import probe_predict
+
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(200, 8, generator=gen)
+    y = (x[:, 0] + x[:, 3] > 0).long()
+    test = torch.randn(100, 8, generator=gen)
+    accuracy = (probe_predict(x, y, test) == (test[:, 0] + test[:, 3] > 0).long()).double().mean()
+    assert accuracy > 0.95
+
+
+def test_self_supervised_methods_never_see_labels():
+    from harness.tensordata import TensorDict
+    from tasks.ssl.protocol import SSLProtocol
+
+    seen = []
+
+    class Spy(torch.nn.Module):
+        def forward(self, *args):
+            seen.append(len(args))
+            return torch.zeros(())
+
+    protocol = SSLProtocol(TensorDict(pixel_values=torch.zeros(2, 1, 4, 4), labels=torch.zeros(2)), 2)
+    batch = {"pixel_values": torch.zeros(2, 1, 4, 4), "labels": torch.zeros(2, dtype=torch.long)}
+    protocol.training_step(Spy(), batch, "self_supervised")
+    protocol.training_step(Spy(), batch, "supervised")
+    assert seen == [1, 2]
+
+
+def test_mae_features_use_every_patch_and_masking_is_restored():
+    from baselines.ssl import build_mae
+
+    params = compose(["task=shapes-ssl", "method=mae", "profile=smoke"]).method
+    model = build_mae(TaskInfo("x", "self-supervised", (3, 32, 32), 4), params).eval()
+    x = torch.rand(3, 3, 32, 32)
+    with torch.no_grad():
+        a, b = model.encode(x), model.encode(x)  # no masking: the shuffled order does not matter
+        assert torch.allclose(a, b, atol=1e-5)
+        assert model.mae.config.mask_ratio == params.mask_ratio
+        assert torch.isfinite(model(x))
+
+
+def test_floors_are_never_trained():
+    assert compose(["task=shapes-ssl", "method=random"]).trainer.epochs == 0
+    assert compose(["task=digits-ssl", "method=random-vit"]).trainer.epochs == 0
