@@ -46,17 +46,26 @@ def augmenter(channels: int, size: int, min_scale: float):
     return lambda batch: torch.stack([one(x) for x in batch])  # v2 on a batch would share one draw
 
 
+def nt_xent(z: torch.Tensor, temperature: float) -> torch.Tensor:
+    """SimCLR's NT-Xent over 2n embeddings where i and i + n are two views of one image: softmax
+    cross-entropy of each embedding's cosine similarities to the 2n - 1 others, the other view as
+    the target. Equal to pytorch-metric-learning's NTXentLoss (tested), which computes it through
+    generic pair mining and took 7.6 s per batch of 512 on one CPU thread against 7 ms here."""
+    z = F.normalize(z, dim=1)
+    sim = (z @ z.T / temperature).fill_diagonal_(float("-inf"))  # an embedding is not its own negative
+    target = torch.arange(len(z), device=z.device).roll(len(z) // 2)
+    return F.cross_entropy(sim, target)
+
+
 class SimCLR(nn.Module):
-    """Chen et al. 2020: two augmented views, a projection MLP, NT-Xent (pytorch-metric-learning)."""
+    """Chen et al. 2020: two augmented views, a projection MLP, the NT-Xent loss."""
 
     def __init__(self, encoder: ResNetEncoder, channels: int, size: int, proj_dim: int, temperature: float,
                  min_scale: float) -> None:
         super().__init__()
-        from pytorch_metric_learning.losses import NTXentLoss
-
         self.encoder = encoder
         self.projector = nn.Sequential(nn.Linear(encoder.dim, encoder.dim), nn.ReLU(), nn.Linear(encoder.dim, proj_dim))
-        self.loss = NTXentLoss(temperature=temperature)
+        self.temperature = temperature
         self.augment = augmenter(channels, size, min_scale)
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
@@ -64,9 +73,7 @@ class SimCLR(nn.Module):
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
         views = torch.cat([self.augment(pixels), self.augment(pixels)])
-        z = self.projector(self.encoder(views))
-        pairs = torch.arange(len(pixels), device=pixels.device).repeat(2)  # view i and i + n are positives
-        return self.loss(z, pairs)
+        return nt_xent(self.projector(self.encoder(views)), self.temperature)
 
 
 class Supervised(nn.Module):

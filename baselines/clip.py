@@ -18,6 +18,7 @@ from harness.registry import register_method
 
 FITS = ("multimodal",)
 HEAD_WIDTH = 32  # attention head width in both towers
+TOWERS = ("vit", "resnet")
 
 
 @dataclass
@@ -25,20 +26,34 @@ class CLIPParams:
     model: str = "dlbench-clip-tiny"  # an open_clip model name (ViT-B-32, ...) or hf-hub:/local-dir:
     pretrained: str | None = None  # open_clip tag ('openai') or checkpoint path; None = random init
     embed_dim: int = 64
-    image_width: int = 128
-    image_layers: int = 4
+    image_tower: str = "vit"  # "vit" (VisionTransformer) or "resnet" (open_clip's ModifiedResNet)
+    image_width: int = 128  # vit: token width; resnet: stem width (stage widths 1x..8x, bottleneck 4x)
+    image_layers: int = 4  # vit: transformer blocks; resnet: bottleneck blocks per stage (4 stages)
     patch_size: int = 4
     text_width: int = 128
     text_layers: int = 3
     context_length: int = 32
+
+    def __post_init__(self) -> None:
+        from harness.errors import UserError, did_you_mean
+
+        if self.image_tower not in TOWERS:
+            raise UserError(f"invalid value '{self.image_tower}' for 'method.image_tower'"
+                            f"{did_you_mean(self.image_tower, TOWERS)}")
+
+
+def _vision_cfg(size: int, p: CLIPParams) -> dict:
+    if p.image_tower == "resnet":  # open_clip builds a ModifiedResNet when `layers` is a list
+        return {"image_size": size, "layers": [p.image_layers] * 4, "width": p.image_width}
+    return {"image_size": size, "layers": p.image_layers, "width": p.image_width, "head_width": HEAD_WIDTH,
+            "mlp_ratio": 2.0, "patch_size": p.patch_size}
 
 
 def _overrides(info, p: CLIPParams) -> dict:
     """Tower configs for the tiny model (open_clip's own config keys), sized for the task's images."""
     return {
         "embed_dim": p.embed_dim,
-        "vision_cfg": {"image_size": info.input_shape[-1], "layers": p.image_layers, "width": p.image_width,
-                       "head_width": HEAD_WIDTH, "mlp_ratio": 2.0, "patch_size": p.patch_size},
+        "vision_cfg": _vision_cfg(info.input_shape[-1], p),
         "text_cfg": {"context_length": p.context_length, "vocab_size": 49408, "width": p.text_width,
                      "heads": max(1, p.text_width // HEAD_WIDTH), "layers": p.text_layers},
     }
@@ -49,8 +64,9 @@ _SMOKE = {"trainer": {"epochs": 1, "batch_size": 32, "eval_batch_size": 64},
                      "context_length": 24}}
 PROFILES = {
     "smoke": _SMOKE,
-    "default": {"trainer": {"epochs": 30, "batch_size": 128, "lr": 1e-3, "weight_decay": 0.1, "warmup_epochs": 1,
-                            "eval_batch_size": 250, "log_every": 5}},
+    # 8x8 patches (16 tokens on 32x32): half the cost of 4x4 at the same test recall (measured)
+    "default": {"trainer": {"epochs": 20, "batch_size": 128, "lr": 1e-3, "weight_decay": 0.1, "warmup_epochs": 1,
+                            "eval_batch_size": 250, "log_every": 5}, "method": {"patch_size": 8}},
     "full": {"trainer": {"epochs": 100, "batch_size": 256, "lr": 5e-4, "weight_decay": 0.1, "warmup_epochs": 5,
                          "log_every": 10},
              "method": {"embed_dim": 256, "image_width": 256, "image_layers": 6, "text_width": 256, "text_layers": 6}},

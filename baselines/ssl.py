@@ -83,8 +83,7 @@ def _method_only(profiles: dict) -> dict:
 
 register_method(name="simclr", version="1", fits=FITS, params=ResNetSSLParams, objective="self_supervised",
                 profiles=RESNET_PROFILES,
-                description="SimCLR: transformers ResNet encoder, two torchvision v2 views, NT-Xent "
-                "(pytorch-metric-learning)")(build_simclr)
+                description="SimCLR: transformers ResNet encoder, two torchvision v2 views, NT-Xent")(build_simclr)
 register_method(name="mae", version="1", fits=FITS, params=MAEParams, objective="self_supervised",
                 profiles=MAE_PROFILES,
                 description="MAE: transformers ViTMAEForPreTraining (75% masking, normalised-pixel loss); "

@@ -20,7 +20,7 @@ import numpy as np
 
 from tasks.shapes.generator import CLASSES, shape_mask
 
-CAPTIONS_VERSION = "2"
+CAPTIONS_VERSION = "4"
 COLOURS = {  # name -> RGB; far apart from each other and from the dark background
     "red": (220, 40, 40), "green": (40, 185, 60), "blue": (50, 90, 235), "cyan": (60, 215, 225),
     "yellow": (235, 220, 50), "purple": (160, 60, 210), "orange": (245, 140, 30), "white": (240, 240, 240),
@@ -29,7 +29,7 @@ COLOUR_NAMES = tuple(COLOURS)
 SIZES = {"small": (0.13, 0.16), "large": (0.21, 0.25)}  # radius as a fraction of the image side
 CELLS = ("top left corner", "top middle", "top right corner", "middle left", "center", "middle right",
          "bottom left corner", "bottom middle", "bottom right corner")
-SINGLE_SHARE = 0.35  # fraction of scenes with one object (the rest have two)
+SINGLE_SHARE = 0.25  # fraction of scenes with one object (the rest have two)
 RELATION_MARGIN = 2.0  # the main axis of a relation is at least twice the other
 SINGLE_TEMPLATES = (
     "a {o} in the {p}",

@@ -21,7 +21,7 @@ from tasks.shapes.generator import CLASSES
 
 IMAGE_SIZE = 32
 # split -> (scenes drawn, seed, objects per scene: None = one or two)
-SPLITS = {"train": (5000, 0, None), "val": (300, 1, None), "test": (500, 2, None),
+SPLITS = {"train": (20000, 0, None), "val": (300, 1, None), "test": (500, 2, None),
           "zs_val": (300, 3, 1), "zs_test": (500, 4, 1)}
 
 

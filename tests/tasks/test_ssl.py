@@ -64,3 +64,13 @@ def test_mae_features_use_every_patch_and_masking_is_restored():
 def test_floors_are_never_trained():
     assert compose(["task=shapes-ssl", "method=random"]).trainer.epochs == 0
     assert compose(["task=digits-ssl", "method=random-vit"]).trainer.epochs == 0
+
+
+def test_nt_xent_equals_pytorch_metric_learning():
+    from pytorch_metric_learning.losses import NTXentLoss
+
+    from baselines._ssl_models import nt_xent
+
+    z = torch.randn(16, 8, generator=torch.Generator().manual_seed(0))
+    reference = NTXentLoss(temperature=0.2)(z, torch.arange(8).repeat(2))
+    assert torch.allclose(nt_xent(z, 0.2), reference, atol=1e-5)

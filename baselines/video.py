@@ -1,0 +1,115 @@
+"""Video classifiers: VideoMAE and TimeSformer (transformers, small configs), a small R3D and a
+frame-averaging 2D CNN (torch).
+
+frame-avg pools frames without order, so on moving-shapes it can tell the axis of a motion but
+not its direction: its reversal_accuracy near 0.5 is the check that the task needs time.
+`method.pretrained=<hub id or local folder>` loads released VideoMAE / TimeSformer weights (the
+classification head is re-initialised for the task's classes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.registry import register_method
+
+FITS = ("video",)
+_SMOKE_TRAINER = {"epochs": 1, "batch_size": 16, "eval_batch_size": 32}
+
+
+@dataclass
+class VideoTransformerParams:
+    pretrained: str | None = None
+    patch_size: int = 8
+    tubelet_size: int = 2  # VideoMAE only: frames per token
+    hidden: int = 96
+    layers: int = 4
+    heads: int = 4
+    mlp_ratio: int = 2
+    dropout: float = 0.0
+
+
+@dataclass
+class CNNParams:
+    width: int = 16  # channels of the first stage; doubled per stage
+    stages: int = 3
+
+
+def _transformer_profiles(epochs: int, lr: float, hidden: int) -> dict:
+    return {"smoke": {"trainer": _SMOKE_TRAINER, "method": {"hidden": 16, "layers": 1, "heads": 2}},
+            "default": {"trainer": {"epochs": epochs, "batch_size": 32, "lr": lr, "weight_decay": 0.05,
+                                    "warmup_epochs": 2, "grad_clip": 1.0}, "method": {"hidden": hidden}},
+            "full": {"trainer": {"epochs": epochs * 3, "batch_size": 32, "lr": lr, "weight_decay": 0.05,
+                                 "warmup_epochs": 5, "grad_clip": 1.0},
+                     "method": {"hidden": 192, "layers": 6, "heads": 6}}}
+
+
+def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, **extra):
+    from baselines._hf_image import from_pretrained
+    from baselines._video_models import HFVideoClassifier
+
+    if params.pretrained:
+        return HFVideoClassifier(from_pretrained(model_cls, params.pretrained, info.num_classes), normalise=True)
+    frames, channels, size, _ = info.input_shape
+    config = config_cls(
+        image_size=size, patch_size=params.patch_size, num_channels=channels, num_frames=frames,
+        hidden_size=params.hidden, num_hidden_layers=params.layers, num_attention_heads=params.heads,
+        intermediate_size=params.hidden * params.mlp_ratio, hidden_dropout_prob=params.dropout,
+        num_labels=info.num_classes, **extra,
+    )
+    return HFVideoClassifier(model_cls(config), normalise=False)
+
+
+@register_method(
+    name="videomae", version="1", fits=FITS, params=VideoTransformerParams,
+    description="transformers VideoMAEForVideoClassification (tubelet tokens, joint space-time attention), "
+    "small config trained from scratch",
+    profiles=_transformer_profiles(epochs=20, lr=1e-3, hidden=96),
+)
+def build_videomae(info, params: VideoTransformerParams):
+    from transformers import VideoMAEConfig, VideoMAEForVideoClassification
+
+    return _hf_model(VideoMAEForVideoClassification, VideoMAEConfig, info, params,
+                     tubelet_size=params.tubelet_size, use_mean_pooling=True)
+
+
+@register_method(
+    name="timesformer", version="1", fits=FITS, params=VideoTransformerParams,
+    description="transformers TimesformerForVideoClassification (divided space-time attention), small config "
+    "trained from scratch",
+    # divided attention over 128 tokens costs 3x VideoMAE's 64 tubelets: a narrower model fits 5 minutes
+    profiles=_transformer_profiles(epochs=20, lr=5e-4, hidden=64),
+)
+def build_timesformer(info, params: VideoTransformerParams):
+    from transformers import TimesformerConfig, TimesformerForVideoClassification
+
+    return _hf_model(TimesformerForVideoClassification, TimesformerConfig, info, params,
+                     attention_type="divided_space_time")
+
+
+@register_method(
+    name="r3d", version="1", fits=FITS, params=CNNParams,
+    description="small R3D: residual 3x3x3 convolutions over time and space (Tran et al. 2018), in torch",
+    profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"width": 4, "stages": 2}},
+              "default": {"trainer": {"epochs": 10, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4}},
+              "full": {"trainer": {"epochs": 30, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4},
+                       "method": {"width": 32, "stages": 4}}},
+)
+def build_r3d(info, params: CNNParams):
+    from baselines._video_models import R3D
+
+    return R3D(info.input_shape[1], info.num_classes, params.width, params.stages)
+
+
+@register_method(
+    name="frame-avg", version="1", fits=FITS, params=CNNParams,
+    description="2D CNN on each frame, features averaged over time (no temporal modelling: the control)",
+    profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"width": 4, "stages": 2}},
+              "default": {"trainer": {"epochs": 10, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4}},
+              "full": {"trainer": {"epochs": 30, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4},
+                       "method": {"width": 32}}},
+)
+def build_frame_avg(info, params: CNNParams):
+    from baselines._video_models import FrameAverage
+
+    return FrameAverage(info.input_shape[1], info.num_classes, params.width, params.stages)
