@@ -62,14 +62,14 @@ def build_mae(info, p: MAEParams):
 _SMOKE = {"trainer": {"epochs": 1, "batch_size": 32, "eval_batch_size": 64}}
 RESNET_PROFILES = {
     "smoke": {**_SMOKE, "method": {"width": 8, "depths": [1, 1]}},
-    "default": {"trainer": {"epochs": 40, "batch_size": 256, "lr": 2e-3, "weight_decay": 1e-4, "warmup_epochs": 2,
+    "default": {"trainer": {"epochs": 30, "batch_size": 256, "lr": 2e-3, "weight_decay": 1e-4, "warmup_epochs": 2,
                             "eval_batch_size": 512, "log_every": 10}},
     "full": {"trainer": {"epochs": 500, "batch_size": 512, "lr": 1e-3, "weight_decay": 1e-4, "warmup_epochs": 10,
                          "log_every": 50}, "method": {"width": 64, "depths": [2, 2, 2, 2]}},
 }
 MAE_PROFILES = {
     "smoke": {**_SMOKE, "method": {"hidden": 16, "layers": 1, "heads": 2, "decoder_hidden": 16, "decoder_layers": 1}},
-    "default": {"trainer": {"epochs": 60, "batch_size": 256, "lr": 1.5e-3, "weight_decay": 0.05, "warmup_epochs": 5,
+    "default": {"trainer": {"epochs": 30, "batch_size": 256, "lr": 1.5e-3, "weight_decay": 0.05, "warmup_epochs": 5,
                             "eval_batch_size": 512, "log_every": 20}},
     "full": {"trainer": {"epochs": 800, "batch_size": 512, "lr": 1.5e-4, "weight_decay": 0.05, "warmup_epochs": 40,
                          "log_every": 100}, "method": {"hidden": 192, "layers": 12, "heads": 3}},

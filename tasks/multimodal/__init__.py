@@ -61,7 +61,7 @@ def _zeroshot_metrics(sets: tuple[str, ...]) -> tuple[Metric, ...]:
 register_task(TaskSpec(
     name="shapes-retrieval", version=f"1-cap{CAPTIONS_VERSION}", family="multimodal",
     description="image-text retrieval on captioned shape scenes, 5 captions per image (no download)",
-    dataset=SCENES, splits={"train": 4322, "val": 300, "test": 500},
+    dataset=SCENES, splits={"train": 17413, "val": 300, "test": 500},
     metrics=RETRIEVAL_METRICS, primary_metric="i2t_r5", protocol=RETRIEVAL_PROTOCOL,
     build=_builder("data", "build_shapes_retrieval"), input_shape=(3, 32, 32), profiles=EMBEDDED_PROFILES,
 ))
@@ -70,7 +70,7 @@ register_task(TaskSpec(
     name="shapes-zeroshot", version=f"1-cap{CAPTIONS_VERSION}", family="multimodal",
     description="zero-shot shape and colour classification of single-shape scenes (no download)",
     dataset=SCENES + "; zero-shot val/test: 300/500 single-shape scenes with shape and colour labels",
-    splits={"train": 4322, "val": 300, "test": 500},
+    splits={"train": 17413, "val": 300, "test": 500},
     metrics=_zeroshot_metrics(("shape", "colour")), primary_metric="shape_top1", protocol=ZEROSHOT_PROTOCOL,
     build=_builder("data", "build_shapes_zeroshot"), input_shape=(3, 32, 32), num_classes=len(CLASSES),
     profiles=EMBEDDED_PROFILES,
