@@ -11,7 +11,7 @@ from harness import registry
 from harness.cli import main
 
 CASES = [
-    (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn'?"),
+    (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn'?"),
     (["run", "task=digitz", "method=cnn"], "unknown task 'digitz'; did you mean 'digits'"),
     (["run", "task=digits", "method=cnn", "trainer.epoch=3"], "unknown key 'trainer.epoch'"),
     (["run", "task=digits", "method=cnn", "trainer.epoch=3"], "did you mean 'trainer.epochs'"),
@@ -74,4 +74,4 @@ def test_no_traceback_from_the_console_script():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == "bench: error: unknown method 'cnnn'; did you mean 'cnn'?"
+    assert proc.stderr.strip() == "bench: error: unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn'?"

@@ -61,7 +61,8 @@ class _Oracle(torch.nn.Module):
         self.dummy = torch.nn.Parameter(torch.zeros(1))
 
     def tokenize(self, texts):
-        return torch.tensor([[i for i, c in enumerate(COLOUR_NAMES) if c in t.split()][:1] or [0] for t in texts])
+        words = [t.replace(".", " ").replace(",", " ").split() for t in texts]
+        return torch.tensor([[i for i, c in enumerate(COLOUR_NAMES) if c in w][:1] or [0] for w in words])
 
     def encode_image(self, pixels, normalize=True):
         flat = pixels.permute(0, 2, 3, 1).reshape(len(pixels), -1, 1, 3)
