@@ -31,20 +31,28 @@ class ClassificationProtocol:
 
     @torch.no_grad()
     def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
-        model.eval()
-        t0 = time.perf_counter()
-        all_logits, all_labels = [], []
-        for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
-            logits = model(batch["pixel_values"])
-            # drops the samples that the distributed sampler repeated to even out the last batch
-            logits, labels = accelerator.gather_for_metrics((logits, batch["labels"]))
-            all_logits.append(logits.float().cpu())
-            all_labels.append(labels.cpu())
-        logits, labels = torch.cat(all_logits), torch.cat(all_labels)
-        seconds = time.perf_counter() - t0
-        model.train()
+        logits, labels, seconds = gather_logits(accelerator, model, loader, desc, "pixel_values")
         return Evaluation(metrics=classification_metrics(logits, labels, self.num_classes),
                           num_samples=len(labels), seconds=seconds)
+
+
+@torch.no_grad()
+def gather_logits(accelerator, model: torch.nn.Module, loader, desc: str,
+                  key: str) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Logits and labels of a whole split, each example once at any world size, and the seconds taken.
+    `key` names the model's input in the batch (pixel_values, points, ...)."""
+    model.eval()
+    t0 = time.perf_counter()
+    all_logits, all_labels = [], []
+    for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
+        logits = model(batch[key])
+        # drops the samples that the distributed sampler repeated to even out the last batch
+        logits, labels = accelerator.gather_for_metrics((logits, batch["labels"]))
+        all_logits.append(logits.float().cpu())
+        all_labels.append(labels.cpu())
+    seconds = time.perf_counter() - t0
+    model.train()
+    return torch.cat(all_logits), torch.cat(all_labels), seconds
 
 
 def classification_metrics(logits: torch.Tensor, labels: torch.Tensor, num_classes: int) -> dict[str, float]:
