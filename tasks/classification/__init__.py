@@ -95,9 +95,12 @@ register_task(_hub_task(
      Reference("cnn", "accuracy", 0.9905, "LeCun et al. MNIST table: LeNet-5, about 0.95% error")),
 ))
 
+# shared with the multimodal and self-supervised families' CIFAR-10 tasks: one pinned revision
+CIFAR10_HUB = HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label")
+
 register_task(_hub_task(
     "cifar10", "32x32 colour images, 10 classes",
-    HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label"),
+    CIFAR10_HUB,
     50000, (3, 32, 32),
     (Reference("linear", "accuracy", 0.38, "CS231n assignment 1: softmax classifier, about 38%"),
      Reference("mlp", "accuracy", 0.50, "CS231n assignment 1: two-layer net, about 50%"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from harness.registry import register_task
 from harness.specs import HubSource, Metric, Reference, TaskSpec
+from tasks.classification import CIFAR10_HUB
 from tasks.multimodal.captions import CAPTIONS_VERSION, COLOUR_NAMES
 from tasks.shapes.generator import CLASSES
 
@@ -37,7 +38,6 @@ SCENES = (f"tasks.multimodal.captions v{CAPTIONS_VERSION}: 32x32 scenes of one o
           f"({', '.join(CLASSES)}) in {len(COLOUR_NAMES)} named colours and two sizes, five templated "
           "captions each; training scenes sharing a caption string with a val or test scene are dropped")
 FLICKR30K_HUB = HubSource("nlphuji/flickr30k", "refs/convert/parquet", "image", "caption")
-CIFAR10_HUB = HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label")
 EMBEDDED_PROFILES = {"smoke": {"train_size": 128, "eval_size": 64}}
 
 

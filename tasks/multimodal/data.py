@@ -84,7 +84,8 @@ def captioned(part, n: int | None, train: bool) -> CaptionedImages:
     return CaptionedImages(_images(part), [tuple(c) for c in part["captions"]], train)
 
 
-def _hash(*datasets: CaptionedImages) -> list[np.ndarray]:
+def caption_arrays(*datasets: CaptionedImages) -> list[np.ndarray]:
+    """Images and captions of captioned splits as arrays, for the dataset fingerprint."""
     return [a for d in datasets for a in (d.images.numpy(), np.frombuffer("\n".join(
         "\t".join(c) for c in d.captions).encode(), np.uint8))]
 
@@ -97,8 +98,9 @@ def build_shapes_retrieval(data_cfg: DataConfig) -> TaskData:
     train = captioned(dd["train"], data_cfg.train_size, train=True)
     val, test = (captioned(dd[s], data_cfg.eval_size, train=False) for s in ("val", "test"))
     info = TaskInfo("shapes-retrieval", "multimodal", (3, IMAGE_SIZE, IMAGE_SIZE), 0)
-    return TaskData(info=info, train=train, val=val, test=test, fingerprint=fingerprint(*_hash(train, val, test)),
-                    protocol=RetrievalProtocol(), collate=collate_batched)
+    return TaskData(info=info, train=train, val=val, test=test,
+                    fingerprint=fingerprint(*caption_arrays(train, val, test)), protocol=RetrievalProtocol(),
+                    collate=collate_batched)
 
 
 SHAPES_ZEROSHOT_TEMPLATES = {
@@ -125,7 +127,7 @@ def build_shapes_zeroshot(data_cfg: DataConfig) -> TaskData:
     val, test = (_labelled(dd[s], data_cfg.eval_size) for s in ("zs_val", "zs_test"))
     label_sets = {"shape": (CLASSES, SHAPES_ZEROSHOT_TEMPLATES["shape"]),
                   "colour": (COLOUR_NAMES, SHAPES_ZEROSHOT_TEMPLATES["colour"])}
-    parts = _hash(train) + [t.numpy() for d in (val, test) for t in d.tensors.values()]
+    parts = caption_arrays(train) + [t.numpy() for d in (val, test) for t in d.tensors.values()]
     info = TaskInfo("shapes-zeroshot", "multimodal", (3, IMAGE_SIZE, IMAGE_SIZE), len(CLASSES))
     return TaskData(info=info, train=train, val=val, test=test, fingerprint=fingerprint(*parts),
                     protocol=ZeroShotProtocol(label_sets), collate=collate_batched)

@@ -8,7 +8,6 @@ in the hub's format (its parquet files, or a save_to_disk folder).
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from harness.config import DataConfig
@@ -42,7 +41,7 @@ def _pixels(images, side: int) -> torch.Tensor:
 
 def build_flickr30k(data_cfg: DataConfig) -> TaskData:
     from harness.tensordata import collate_batched
-    from tasks.multimodal.data import CaptionedImages
+    from tasks.multimodal.data import CaptionedImages, caption_arrays
     from tasks.multimodal.protocol import RetrievalProtocol
 
     dd = load_hub_dataset(FLICKR30K, data_cfg.path, splits=("test",))
@@ -61,8 +60,8 @@ def build_flickr30k(data_cfg: DataConfig) -> TaskData:
         parts[name] = CaptionedImages(_pixels(part["image"], side), captions, train=False)
     empty = CaptionedImages(_pixels([], side), [], train=True)
     info = TaskInfo("flickr30k-retrieval", "multimodal", (3, side, side), 0)
-    arrays = [a for d in parts.values() for a in (d.images.numpy(), np.frombuffer(str(d.captions).encode(), np.uint8))]
-    return TaskData(info=info, train=empty, val=parts["val"], test=parts["test"], fingerprint=fingerprint(*arrays),
+    return TaskData(info=info, train=empty, val=parts["val"], test=parts["test"],
+                    fingerprint=fingerprint(*caption_arrays(*parts.values())),
                     protocol=RetrievalProtocol(), collate=collate_batched)
 
 

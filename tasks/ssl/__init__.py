@@ -7,7 +7,8 @@ Metadata only: builders in `data.py`, the protocol in `protocol.py`.
 from __future__ import annotations
 
 from harness.registry import register_task
-from harness.specs import HubSource, Metric, TaskSpec
+from harness.specs import Metric, TaskSpec
+from tasks.classification import CIFAR10_HUB
 from tasks.shapes.generator import CLASSES, OBJECT_VERSION
 
 UNIT = (0.0, 1.0)
@@ -26,7 +27,6 @@ PROTOCOL = (
     f"cosine similarity with weights exp(sim/{KNN_T}) (Wu et al. 2018; Caron et al. 2021). The "
     "evaluation belongs to the task: every method is scored by the same code."
 )
-TASK_HUBS = {"cifar10-ssl": HubSource("uoft-cs/cifar10", "0b2714987fa478483af9968de7c934580d0bb9a2", "img", "label")}
 PROFILES = {"smoke": {"train_size": 96, "eval_size": 48}}
 
 
@@ -63,6 +63,6 @@ register_task(TaskSpec(
     dataset="uoft-cs/cifar10: train 45,000 (5,000 held out for validation), test 10,000",
     splits={"train": 45000, "val": 5000, "test": 10000}, metrics=METRICS, primary_metric="probe_top1",
     protocol=PROTOCOL, build=_builder("cifar10-ssl"), input_shape=(3, 32, 32), num_classes=10,
-    hub=TASK_HUBS["cifar10-ssl"],
+    hub=CIFAR10_HUB,
     profiles={"smoke": {"train_size": 40, "eval_size": 24}},
 ))

@@ -38,9 +38,9 @@ def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_
 
 
 def _cifar10(data_cfg: DataConfig) -> TaskData:
-    from tasks.ssl import TASK_HUBS
+    from tasks.classification import CIFAR10_HUB
 
-    splits, num_classes = hub_splits(TASK_HUBS["cifar10-ssl"], CIFAR10_VAL, data_cfg)
+    splits, num_classes = hub_splits(CIFAR10_HUB, CIFAR10_VAL, data_cfg)
     scaled = {s: (x.astype(np.float32) / 255.0, y) for s, (x, y) in splits.items()}
     return _task_data("cifar10-ssl", scaled, num_classes, data_cfg)
 
