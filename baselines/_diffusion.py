@@ -24,8 +24,18 @@ class ConditionalDDPM(nn.Module):
             num_class_embeds=info.num_classes, norm_num_groups=min(8, params.channels[0]),
         )
         self.noise_schedule = DDPMScheduler(num_train_timesteps=params.train_timesteps)
+        self.ema = None
+        if params.ema_decay:
+            # torch's AveragedModel keeps the average as a submodule, so checkpoints (safetensors)
+            # carry it and a reloaded model samples exactly as the trained one did
+            from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+            self.ema = AveragedModel(self.unet, multi_avg_fn=get_ema_multi_avg_fn(params.ema_decay), use_buffers=True)
+            self.ema.requires_grad_(False)
 
     def forward(self, pixel_values: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        if self.training and self.ema is not None:
+            self.ema.update_parameters(self.unet)  # the weights after the previous optimiser step
         x0 = pixel_values * 2 - 1  # the schedulers work in [-1, 1]
         noise = torch.randn_like(x0)
         t = torch.randint(0, self.params.train_timesteps, (len(x0),), device=x0.device)
@@ -46,11 +56,12 @@ class ConditionalDDPM(nn.Module):
     @torch.no_grad()
     def _sample(self, labels: torch.Tensor, keep: int = 0) -> tuple[torch.Tensor, list[torch.Tensor]]:
         sampler = self._sampler()
+        unet = self.unet if self.ema is None else self.ema.module
         x = torch.randn(len(labels), *self.shape, device=labels.device)
         every = max(1, len(sampler.timesteps) // keep) if keep else 0
         kept = [x.clone()] if keep else []
         for i, t in enumerate(sampler.timesteps):
-            x = sampler.step(self.unet(x, t, class_labels=labels).sample, t, x).prev_sample
+            x = sampler.step(unet(x, t, class_labels=labels).sample, t, x).prev_sample
             if keep and (i + 1) % every == 0:
                 kept.append(x.clone())
         return (x + 1) / 2, [(k + 1) / 2 for k in kept]

@@ -97,7 +97,7 @@ class MAE(nn.Module):
     Features: the encoder run without masking, patch tokens mean-pooled."""
 
     def __init__(self, channels: int, size: int, patch: int, hidden: int, layers: int, heads: int,
-                 decoder_hidden: int, decoder_layers: int, mask_ratio: float) -> None:
+                 decoder_hidden: int, decoder_layers: int, mask_ratio: float, norm_pix_loss: bool) -> None:
         super().__init__()
         from transformers import ViTMAEConfig, ViTMAEForPreTraining
 
@@ -105,7 +105,7 @@ class MAE(nn.Module):
                               num_hidden_layers=layers, num_attention_heads=heads, intermediate_size=2 * hidden,
                               decoder_hidden_size=decoder_hidden, decoder_num_hidden_layers=decoder_layers,
                               decoder_num_attention_heads=heads, decoder_intermediate_size=2 * decoder_hidden,
-                              mask_ratio=mask_ratio, norm_pix_loss=True)
+                              mask_ratio=mask_ratio, norm_pix_loss=norm_pix_loss)
         self.mae = ViTMAEForPreTraining(config)
 
     @contextlib.contextmanager

@@ -67,7 +67,8 @@ _SMOKE = {"trainer": {"epochs": 1, "batch_size": 32, "eval_batch_size": 64},
                      "context_length": 24}}
 PROFILES = {
     "smoke": _SMOKE,
-    "default": {"trainer": {"epochs": 4, "batch_size": 128, "lr": 1e-3, "weight_decay": 0.1, "warmup_epochs": 1,
+    # 8 epochs: shapes-zeroshot's shape top-1 was 0.82 after 4 (seed 0); 0.92 after 8, in 371 s on 2 cores
+    "default": {"trainer": {"epochs": 8, "batch_size": 128, "lr": 1e-3, "weight_decay": 0.1, "warmup_epochs": 1,
                             "eval_batch_size": 250, "log_every": 2}},
     "full": {"trainer": {"epochs": 100, "batch_size": 256, "lr": 5e-4, "weight_decay": 0.1, "warmup_epochs": 5,
                          "log_every": 10},

@@ -23,6 +23,7 @@ class DDPMParams:
     train_timesteps: int = 1000
     sampler: str = "ddim"  # "ddpm" (ancestral, every step) or "ddim" (deterministic, `steps` steps)
     steps: int = 50  # sampling steps for ddim; ddpm always takes train_timesteps
+    ema_decay: float = 0.0  # > 0: sample from an exponential moving average of the weights (0 = off)
 
     def __post_init__(self) -> None:
         from harness.errors import UserError, did_you_mean
@@ -32,6 +33,8 @@ class DDPMParams:
             raise UserError(f"invalid value '{self.sampler}' for 'method.sampler'{hint}")
         if self.steps < 1 or self.steps > self.train_timesteps:
             raise UserError(f"invalid value {self.steps} for 'method.steps': must be in 1..{self.train_timesteps}")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise UserError(f"invalid value {self.ema_decay} for 'method.ema_decay': must be in [0, 1)")
 
 
 @dataclass

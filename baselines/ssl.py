@@ -31,6 +31,7 @@ class MAEParams:
     decoder_hidden: int = 64
     decoder_layers: int = 2
     mask_ratio: float = 0.75
+    norm_pix_loss: bool = True  # MAE's per-patch normalised target (He et al.'s default)
 
 
 def _encoder(info, p: ResNetSSLParams):
@@ -56,7 +57,7 @@ def build_mae(info, p: MAEParams):
 
     channels, size = info.input_shape[0], info.input_shape[-1]
     return MAE(channels, size, p.patch_size, p.hidden, p.layers, p.heads, p.decoder_hidden, p.decoder_layers,
-               p.mask_ratio)
+               p.mask_ratio, p.norm_pix_loss)
 
 
 _SMOKE = {"trainer": {"epochs": 1, "batch_size": 32, "eval_batch_size": 64}}

@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
 
     cfg = load_run_config(args.run_dir)
-    data = registry.get_task(cfg.task).build(cfg.data, cfg.profile)
+    data = registry.get_task(cfg.task).build_data(cfg.data, cfg.profile, cfg.metrics)
     labels = torch.arange(args.images) % data.info.num_classes
     samplers = {"ddpm-1000": dataclasses.replace(cfg.method, sampler="ddpm"),
                 "ddim-50": dataclasses.replace(cfg.method, sampler="ddim", steps=50)}

@@ -32,7 +32,7 @@ def plain_loop(task_name: str, method_name: str, args: list[str]) -> tuple[float
     cfg = compose([f"task={task_name}", f"method={method_name}", *args])
     task, method = registry.get_task(task_name), registry.get_method(method_name)
     set_seed(cfg.seed)
-    data = task.build(cfg.data, cfg.profile)
+    data = task.build_data(cfg.data, cfg.profile, cfg.metrics)
     set_seed(cfg.seed)
     model = method.build(data.info, cfg.method)
     gen = torch.Generator()

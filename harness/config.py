@@ -89,10 +89,11 @@ class RunConfig:
     method: Any
     resume: bool = False
     output_dir: str = "runs"
+    metrics: Any = None  # the task's metric_params dataclass (None for tasks without scoring options)
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config in override form: `method.hidden` lives at ["method"]["hidden"]."""
-        return {
+        out = {
             "task": self.task,
             "method": {"name": self.method_name, **dataclasses.asdict(self.method)},
             "profile": self.profile,
@@ -102,6 +103,9 @@ class RunConfig:
             "resume": self.resume,
             "output_dir": self.output_dir,
         }
+        if self.metrics is not None:
+            out["metrics"] = dataclasses.asdict(self.metrics)
+        return out
 
     def hash(self) -> str:
         """Hash of what determines the result (not where it is written or how data is cached)."""
@@ -109,6 +113,10 @@ class RunConfig:
         for key in ("resume", "output_dir"):
             d.pop(key)
         d["data"] = {k: v for k, v in d["data"].items() if k not in ("cache_dir", "num_workers")}
+        # scoring options at their defaults leave the hash as it was before the task had any, so
+        # records made then still match (sweeps skip them, resume finds them)
+        if self.metrics is not None and self.metrics == type(self.metrics)():
+            d.pop("metrics")
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -142,19 +150,19 @@ def parse_overrides(args: list[str], command: str = "run") -> list[tuple[str, An
     return out
 
 
-def _schema(method: MethodSpec) -> type:
+def _schema(task: TaskSpec, method: MethodSpec) -> type:
     """The dataclass that OmegaConf checks every key and type against."""
-    return dataclasses.make_dataclass(
-        "RunSchema",
-        [
-            ("seed", int, field(default=0)),
-            ("resume", bool, field(default=False)),
-            ("output_dir", str, field(default="runs")),
-            ("trainer", TrainerConfig, field(default_factory=TrainerConfig)),
-            ("data", DataConfig, field(default_factory=DataConfig)),
-            ("method", method.params, field(default_factory=method.params)),
-        ],
-    )
+    fields = [
+        ("seed", int, field(default=0)),
+        ("resume", bool, field(default=False)),
+        ("output_dir", str, field(default="runs")),
+        ("trainer", TrainerConfig, field(default_factory=TrainerConfig)),
+        ("data", DataConfig, field(default_factory=DataConfig)),
+        ("method", method.params, field(default_factory=method.params)),
+    ]
+    if task.metric_params is not None:
+        fields.append(("metrics", task.metric_params, field(default_factory=task.metric_params)))
+    return dataclasses.make_dataclass("RunSchema", fields)
 
 
 def _flat_keys(cls: type, prefix: str = "") -> dict[str, Any]:
@@ -221,7 +229,7 @@ def build_config(
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    schema = _schema(method)
+    schema = _schema(task, method)
     keys = _flat_keys(schema)
     cfg = OmegaConf.structured(schema)
     OmegaConf.set_struct(cfg, True)
@@ -239,7 +247,8 @@ def build_config(
             raise ValueError(f"{where} of {task.name}/{method.name}: {err}") from err
     for key, value in overrides:
         if key not in keys:
-            where = "method " + method.name if key.startswith("method.") else "the run config"
+            where = ("method " + method.name if key.startswith("method.")
+                     else f"task {task.name}" if key.startswith("metrics.") else "the run config")
             raise unknown("key", key, keys, where=where)
         try:
             OmegaConf.update(cfg, key, value, merge=False)
@@ -264,6 +273,7 @@ def build_config(
         method=obj.method,
         resume=obj.resume,
         output_dir=obj.output_dir,
+        metrics=getattr(obj, "metrics", None),
     )
 
 
@@ -273,8 +283,8 @@ def from_dict(config: dict[str, Any]) -> RunConfig:
     name = method.pop("name")
     args = [f"task={config['task']}", f"method={name}", f"profile={config['profile']}"]
     args += [f"seed={config['seed']}", f"output_dir={json.dumps(config.get('output_dir', 'runs'))}"]
-    for node in ("trainer", "data"):
-        args += [f"{node}.{k}={_literal(v)}" for k, v in config[node].items()]
+    for node in ("trainer", "data", "metrics"):  # records from before a task had metrics.* lack that node
+        args += [f"{node}.{k}={_literal(v)}" for k, v in config.get(node, {}).items()]
     args += [f"method.{k}={_literal(v)}" for k, v in method.items()]
     return compose(args)
 

@@ -70,7 +70,7 @@ def evaluate(cfg: RunConfig, weights: Path) -> Evaluation:
     accelerator = distributed.make_accelerator(cfg.trainer.mixed_precision)
     set_seed(cfg.seed)
     with accelerator.main_process_first():  # the first process builds the dataset cache
-        data = task.build(cfg.data, cfg.profile)
+        data = task.build_data(cfg.data, cfg.profile, cfg.metrics)
     model = method.build(data.info, cfg.method)
     load_model(model, str(weights))
     loader = DataLoader(data.test, batch_size=cfg.trainer.eval_batch_size, collate_fn=data.collate,

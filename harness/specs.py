@@ -74,6 +74,15 @@ class TaskSpec:
     preview: Callable[..., Any] | None = None
     # False: the task has no training data (zero-shot benchmarks); runs evaluate with trainer.epochs=0
     trainable: bool = True
+    # optional dataclass of the task's scoring options, set as `metrics.<key>=...` and handed to
+    # `build(data_cfg, profile, metrics)`; tasks without one take no `metrics.*` keys
+    metric_params: type | None = None
+
+    def build_data(self, data_cfg: Any, profile: str, metrics: Any = None) -> Any:
+        """The task's data for a run: `metrics` goes to builders of tasks that declare metric_params."""
+        if self.metric_params is None:
+            return self.build(data_cfg, profile)
+        return self.build(data_cfg, profile, metrics if metrics is not None else self.metric_params())
 
     def __post_init__(self) -> None:
         names = [m.name for m in self.metrics]

@@ -7,19 +7,33 @@ Every number is computed in the feature space of one fixed reference network: a 
 classifier that the harness trains once per task, deterministically, on the train split, and
 caches. Its weights' hash is part of every record's dataset fingerprint
 (`<data hash>-ref<weights hash>`), so numbers from different feature networks are never mixed up
-with each other, and none of them is an Inception FID.
+with each other. With `metrics.inception_weights=PATH` (local InceptionV3 weights; nothing is
+downloaded) FD and precision/recall use Inception's pool3 features instead, i.e. the FID of papers,
+and the fingerprint ends in `-inception<weights hash>`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from harness.registry import register_task
 from harness.specs import Metric, TaskSpec
 from tasks.shapes.generator import CLASSES, OBJECT_VERSION
 
+
+@dataclass
+class GenerativeMetricParams:
+    # local InceptionV3 weights (torch-fidelity's pt_inception-2015-12-05 file, .pth or .safetensors):
+    # FD and precision/recall in Inception's pool3 features, i.e. FID; None: the task's reference CNN
+    inception_weights: str | None = None
+
+
 UNIT = (0.0, 1.0)
 METRICS = (
-    Metric("fd", False, "torchmetrics FrechetInceptionDistance(feature=<reference CNN>)",
-           "Fréchet distance between generated and real test images in the reference network's features"),
+    Metric("fd", False, "torchmetrics FrechetInceptionDistance(feature=<reference CNN, or InceptionV3 pool3 "
+           "with metrics.inception_weights>)",
+           "Fréchet distance between generated and real test images in the feature network's space "
+           "(named by the dataset fingerprint's suffix: -ref<hash> or -inception<hash>)"),
     Metric("precision", True, "k-NN manifold precision (Kynkäänniemi et al. 2019, k=3)",
            "fraction of generated images inside the real features' k-NN manifold", range=UNIT),
     Metric("recall", True, "k-NN manifold recall (Kynkäänniemi et al. 2019, k=3)",
@@ -37,16 +51,18 @@ PROTOCOL = (
     "real test images in the reference network's features: FD, k-NN precision and recall (k=3), "
     "and the reference classifier's accuracy on the samples. fd_real_floor is the FD between the "
     "real val and test splits. The reference network (a small CNN) is trained once per task with "
-    "seed 0 and cached; its weights' hash is in the record's dataset fingerprint."
+    "seed 0 and cached; its weights' hash is in the record's dataset fingerprint. "
+    "metrics.inception_weights=PATH (local InceptionV3 weights) moves FD and precision/recall to "
+    "Inception's pool3 features (FID); the fingerprint then names those weights instead."
 )
 PROFILES = {"smoke": {"train_size": 64, "eval_size": 48}}
 
 
 def _builder(name: str):
-    def build(data_cfg, profile):
+    def build(data_cfg, profile, metrics):
         from tasks.generative.data import BUILDERS
 
-        return BUILDERS[name](data_cfg)
+        return BUILDERS[name](data_cfg, metrics)
 
     return build
 
@@ -66,6 +82,7 @@ register_task(TaskSpec(
     input_shape=(1, 16, 16),
     num_classes=10,
     profiles=PROFILES,
+    metric_params=GenerativeMetricParams,
 ))
 
 register_task(TaskSpec(
@@ -85,4 +102,5 @@ register_task(TaskSpec(
     # 32x32x3 is 12x the pixels of a 16x16 digit: the default profile trains on the first 1,000
     # images so that one run fits the 5-minute CPU budget
     profiles={**PROFILES, "default": {"train_size": 1000}},
+    metric_params=GenerativeMetricParams,
 ))

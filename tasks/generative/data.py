@@ -50,7 +50,7 @@ def shapes_gen_splits(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.nd
 
 
 def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_classes: int,
-               data_cfg: DataConfig) -> TaskData:
+               data_cfg: DataConfig, metrics) -> TaskData:
     from harness.tensordata import TensorDict, collate_batched
     from tasks.generative.metrics import frechet_distance
     from tasks.generative.protocol import GenerativeProtocol
@@ -61,20 +61,30 @@ def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_
     data_hash = fingerprint(*(a for pair in splits.values() for a in pair))
     reference, ref_hash = load_or_train(cache_root(data_cfg) / "gen-reference" / f"{name}-{data_hash}.safetensors",
                                         *full["train"], num_classes)
+    features, feature_tag = reference, f"ref{ref_hash}"
+    if metrics.inception_weights:
+        from tasks.generative.inception import load_inception
+
+        features, inception_hash = load_inception(metrics.inception_weights)
+        feature_tag = f"inception{inception_hash}"
     caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
     tensors = {s: TensorDict(pixel_values=x[: caps[s]], labels=y[: caps[s]]) for s, (x, y) in full.items()}
     with torch.no_grad():
-        floor = frechet_distance(reference(tensors["val"].tensors["pixel_values"]),
-                                 reference(tensors["test"].tensors["pixel_values"]))
+        floor = frechet_distance(features(tensors["val"].tensors["pixel_values"]),
+                                 features(tensors["test"].tensors["pixel_values"]))
     used = [t[: caps[s]].numpy() for s, pair in full.items() for t in pair]
     info = TaskInfo(name=name, family="generative", input_shape=tuple(full["train"][0].shape[1:]),
                     num_classes=num_classes)
+    # the feature network is part of the fingerprint: FDs in different feature spaces never meet
     return TaskData(info=info, train=tensors["train"], val=tensors["val"], test=tensors["test"],
-                    fingerprint=f"{fingerprint(*used)}-ref{ref_hash}",
-                    protocol=GenerativeProtocol(reference, floor, num_classes), collate=collate_batched)
+                    fingerprint=f"{fingerprint(*used)}-{feature_tag}",
+                    protocol=GenerativeProtocol(reference, floor, num_classes, features=features),
+                    collate=collate_batched)
 
 
 BUILDERS = {
-    "digits-gen": lambda data_cfg: _task_data("digits-gen", digits_gen_splits(data_cfg), 10, data_cfg),
-    "shapes-gen": lambda data_cfg: _task_data("shapes-gen", shapes_gen_splits(data_cfg), len(CLASSES), data_cfg),
+    "digits-gen": lambda data_cfg, metrics: _task_data("digits-gen", digits_gen_splits(data_cfg), 10, data_cfg,
+                                                       metrics),
+    "shapes-gen": lambda data_cfg, metrics: _task_data("shapes-gen", shapes_gen_splits(data_cfg), len(CLASSES),
+                                                       data_cfg, metrics),
 }

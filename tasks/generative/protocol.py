@@ -28,8 +28,12 @@ GRID_PER_CLASS = 8
 class GenerativeProtocol:
     objectives = ("model_loss",)  # each method computes its own loss (noise MSE, ELBO, GAN losses)
 
-    def __init__(self, reference: ReferenceCNN, floor: float, num_classes: int) -> None:
+    def __init__(self, reference: ReferenceCNN, floor: float, num_classes: int,
+                 features: torch.nn.Module | None = None) -> None:
+        # `reference` classifies the samples; `features` (InceptionV3 when given, else the reference
+        # itself) is the space of FD and precision/recall
         self.reference, self.floor, self.num_classes = reference, floor, num_classes
+        self.features = reference if features is None else features
 
     def training_step(self, model: torch.nn.Module, batch: dict[str, torch.Tensor], objective: str) -> torch.Tensor:
         return model(batch["pixel_values"], batch["labels"])
@@ -38,14 +42,16 @@ class GenerativeProtocol:
     def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
         model.eval()
         reference = self.reference.to(accelerator.device)
+        features = self.features.to(accelerator.device)
         generate = accelerator.unwrap_model(model).generate
         t0 = time.perf_counter()
         real, fake, logits, labels = [], [], [], []
         for batch in tqdm(loader, desc=f"{desc} (sampling)", leave=False,
                           disable=None if accelerator.is_main_process else True):
             samples = generate(batch["labels"]).clamp(0, 1)
-            parts = (reference(batch["pixel_values"]), reference(samples),
-                     reference.head(reference(samples)), batch["labels"])
+            ref_fake = reference(samples)
+            fake_features = ref_fake if features is reference else features(samples)
+            parts = (features(batch["pixel_values"]), fake_features, reference.head(ref_fake), batch["labels"])
             for out, part in zip((real, fake, logits, labels), accelerator.gather_for_metrics(parts), strict=True):
                 out.append(part.cpu())
         real, fake, logits, labels = (torch.cat(x) for x in (real, fake, logits, labels))

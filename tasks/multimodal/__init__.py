@@ -29,10 +29,11 @@ RETRIEVAL_PROTOCOL = (
 )
 ZEROSHOT_PROTOCOL = (
     "Train with open_clip's ClipLoss on the captioned train split (the zero-shot test images are "
-    "never captioned). Then classify each test image by cosine similarity to class embeddings "
-    "built from prompt templates: `<set>_top1` with CLIP's prompt ensemble (mean of the "
-    "templates' text embeddings, open_clip.build_zero_shot_classifier), `<set>_top1_per_template` "
-    "the mean over templates used one at a time."
+    "never captioned); half of the training captions lose their size words, colour words or both "
+    "(a partial description, never equal to any stored caption). Then classify each test image by "
+    "cosine similarity to class embeddings built from prompt templates: `<set>_top1` with CLIP's "
+    "prompt ensemble (mean of the templates' text embeddings, open_clip.build_zero_shot_classifier), "
+    "`<set>_top1_per_template` the mean over templates used one at a time."
 )
 SCENES = (f"tasks.multimodal.captions v{CAPTIONS_VERSION}: 32x32 scenes of one or two shapes "
           f"({', '.join(CLASSES)}) in {len(COLOUR_NAMES)} named colours and two sizes, five templated "
@@ -67,7 +68,7 @@ register_task(TaskSpec(
 ))
 
 register_task(TaskSpec(
-    name="shapes-zeroshot", version=f"1-cap{CAPTIONS_VERSION}", family="multimodal",
+    name="shapes-zeroshot", version=f"2-cap{CAPTIONS_VERSION}", family="multimodal",
     description="zero-shot shape and colour classification of single-shape scenes (no download)",
     dataset=SCENES + "; zero-shot val/test: 300/500 single-shape scenes with shape and colour labels",
     splits={"train": 17413, "val": 300, "test": 500},

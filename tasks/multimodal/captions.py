@@ -90,6 +90,18 @@ def describe(objects: tuple[Obj, ...], size: int) -> tuple[str, ...]:
     return tuple(t.format(a=a.words(), b=b.words(), rel=rel, inv=inv) for t in PAIR_TEMPLATES)
 
 
+PARTIAL_DROPS = ("size", "colour", "size and colour")
+
+
+def partial(caption: str, drop: str) -> str:
+    """The caption without its size words, colour words or both (one of PARTIAL_DROPS).
+
+    Every stored caption names every attribute, so a partial one can never equal any stored
+    caption of any split: training on partial captions keeps the held-out captions unseen."""
+    words = {"size": set(SIZES), "colour": set(COLOURS), "size and colour": set(SIZES) | set(COLOURS)}[drop]
+    return " ".join(w for w in caption.split(" ") if w not in words)
+
+
 def _clear(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether one of left/right/above/below describes b against a without doubt (not near a diagonal)."""
     dx, dy = abs(b[0] - a[0]), abs(b[1] - a[1])

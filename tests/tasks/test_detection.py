@@ -198,7 +198,7 @@ def test_write_artifacts_and_sample_preview_write_pngs(task, tmp_path):
     cfg = compose([f"task={task}", f"method={registry.fitting_methods(registry.get_task(task))[0]}",
                    "profile=smoke"])
     spec = registry.get_task(task)
-    data = spec.build(cfg.data, "smoke")
+    data = spec.build_data(cfg.data, "smoke", cfg.metrics)
     model = registry.get_method(cfg.method_name).build(data.info, cfg.method)
     data.protocol.write_artifacts(_PaddingAccelerator(), model, data.test, tmp_path)
     assert Image.open(tmp_path / "predictions.png").size[0] > 64

@@ -55,8 +55,8 @@ def test_precision_and_recall_separate_mode_collapse_from_poor_samples():
 @pytest.mark.parametrize("task", ["digits-gen", "shapes-gen"])
 def test_reference_network_is_cached_named_by_hash_and_recognises_real_images(task):
     spec = registry.get_task(task)
-    first = spec.build(DataConfig(eval_size=200), "smoke")
-    again = spec.build(DataConfig(eval_size=200), "smoke")
+    first = spec.build_data(DataConfig(eval_size=200), "smoke")
+    again = spec.build_data(DataConfig(eval_size=200), "smoke")
     assert first.fingerprint == again.fingerprint and "-ref" in first.fingerprint
     test = first.test.tensors
     with torch.no_grad():
@@ -76,10 +76,44 @@ def test_run_writes_a_sample_grid_and_a_denoising_strip(smoke_args):
 
 
 @pytest.mark.parametrize(("arg", "message"), [("method.sampler=ddmi", "'ddim'?"),
-                                              ("method.steps=0", "method.steps")])
+                                              ("method.steps=0", "method.steps"),
+                                              ("method.ema_decay=1.0", "method.ema_decay")])
 def test_bad_sampler_settings_exit_2_with_one_line(arg, message, smoke_args, capsys):
     from harness.cli import main
 
     assert main(["run", *smoke_args("digits-gen", "ddpm", arg)]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_ema_weights_average_training_and_travel_in_the_checkpoint(tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    from baselines._diffusion import ConditionalDDPM
+    from baselines.generators import DDPMParams
+    from harness.contracts import TaskInfo
+
+    torch.manual_seed(0)
+    info = TaskInfo(name="t", family="generative", input_shape=(1, 8, 8), num_classes=2)
+    params = DDPMParams(channels=[8, 16], train_timesteps=20, steps=2, ema_decay=0.5)
+    model = ConditionalDDPM(info, params)
+    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.5)
+    x, y = torch.rand(4, 1, 8, 8), torch.tensor([0, 1, 0, 1])
+    for _ in range(3):
+        opt.zero_grad()
+        model(x, y).backward()
+        opt.step()
+    live, avg = model.unet.conv_in.weight, model.ema.module.conv_in.weight
+    assert not torch.equal(live, avg) and not avg.requires_grad  # an average, not a copy, and never trained
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    assert any(k.startswith("ema.module.") for k in state)
+    # a reloaded model samples from the same averaged weights
+    save_file(state, tmp_path / "m.safetensors")
+    again = ConditionalDDPM(info, params)
+    again.load_state_dict(load_file(tmp_path / "m.safetensors"))
+    model.eval()
+    again.eval()
+    torch.manual_seed(1)
+    a = model.generate(y)
+    torch.manual_seed(1)
+    assert torch.equal(a, again.generate(y))

@@ -38,6 +38,25 @@ def test_no_training_caption_appears_in_val_or_test():
     assert len(dd["train"]) == registry.get_task("shapes-retrieval").splits["train"]
 
 
+def test_partial_training_captions_drop_attributes_and_never_equal_a_stored_caption():
+    from harness.config import DataConfig
+    from tasks.multimodal.captions import partial
+    from tasks.multimodal.data import build_shapes_zeroshot, load_scenes
+
+    assert partial("a small red star to the left of a large blue square", "colour") == \
+        "a small star to the left of a large square"
+    assert partial("there is a large white circle in the center", "size and colour") == \
+        "there is a circle in the center"
+    dd = load_scenes(DataConfig())
+    stored = {c for split in ("train", "val", "test") for caps in dd[split]["captions"] for c in caps}
+    train = build_shapes_zeroshot(DataConfig(train_size=2000, eval_size=8)).train
+    torch.manual_seed(0)
+    drawn = [c for start in range(0, 2000, 500) for c in train.__getitems__(list(range(start, start + 500)))["caption"]]
+    cut = [c for c in drawn if c not in stored]
+    assert 0.4 < len(cut) / len(drawn) < 0.6  # about half are partial, and those are new strings
+    assert all(not any(w in COLOUR_NAMES for w in c.split()) or not any(w in SIZES for w in c.split()) for c in cut)
+
+
 def test_recall_at_k_counts_a_query_as_hit_when_any_positive_is_in_its_top_k():
     from tasks.multimodal.protocol import recall_at_k
 

@@ -21,7 +21,7 @@ def _data_cfg(task, hub_fixtures):
 @pytest.mark.parametrize("name", TASKS)
 def test_task_builds_smoke_data(name, hub_fixtures):
     task = registry.get_task(name)
-    data = task.build(_data_cfg(name, hub_fixtures), "smoke")
+    data = task.build_data(_data_cfg(name, hub_fixtures), "smoke")
     assert data.info.input_shape == task.input_shape
     assert data.info.num_classes == task.num_classes
     assert (len(data.train) > 0) == task.trainable  # evaluation-only tasks have no training data
@@ -33,7 +33,7 @@ def test_task_builds_smoke_data(name, hub_fixtures):
             continue
         assert tuple(batch["pixel_values"].shape[1:]) == task.input_shape
         assert float(batch["pixel_values"].min()) >= 0.0 and float(batch["pixel_values"].max()) <= 1.0
-    again = task.build(_data_cfg(name, hub_fixtures), "smoke")
+    again = task.build_data(_data_cfg(name, hub_fixtures), "smoke")
     assert again.fingerprint == data.fingerprint
 
 
