@@ -155,7 +155,8 @@ class Run:
 
     def _execute(self, model: torch.nn.Module) -> RunResult:
         cfg, acc, data = self.cfg, self.accelerator, self.data
-        self.num_parameters = sum(p.numel() for p in model.parameters())
+        # the model's own size: frozen copies (ddpm's moving average of its weights) are not counted
+        self.num_parameters = sum(p.numel() for p in model.parameters() if p.requires_grad)
         train_dl, val_dl, test_dl, self.gen = _loaders(data, cfg)
         optimizer, scheduler = optim.build(model, cfg.trainer, math.ceil(len(train_dl) / acc.num_processes))
         model, optimizer, train_dl, val_dl, test_dl, scheduler = acc.prepare(
