@@ -23,7 +23,9 @@ class ConditionalDDPM(nn.Module):
             up_block_types=("AttnUpBlock2D",) + ("UpBlock2D",) * (levels - 1),
             num_class_embeds=info.num_classes, norm_num_groups=min(8, params.channels[0]),
         )
-        self.noise_schedule = DDPMScheduler(num_train_timesteps=params.train_timesteps)
+        self.noise_schedule = DDPMScheduler(num_train_timesteps=params.train_timesteps,
+                                            beta_schedule=params.beta_schedule,
+                                            prediction_type=params.prediction_type)
         self.ema = None
         if params.ema_decay:
             # torch's AveragedModel keeps the average as a submodule, so checkpoints (safetensors)
@@ -40,7 +42,19 @@ class ConditionalDDPM(nn.Module):
         noise = torch.randn_like(x0)
         t = torch.randint(0, self.params.train_timesteps, (len(x0),), device=x0.device)
         noisy = self.noise_schedule.add_noise(x0, noise, t)
-        return F.mse_loss(self.unet(noisy, t, class_labels=labels).sample, noise)
+        pred = self.unet(noisy, t, class_labels=labels).sample
+        target = noise if self.params.prediction_type == "epsilon" else self.noise_schedule.get_velocity(x0, noise, t)
+        if not self.params.snr_gamma:
+            return F.mse_loss(pred, target)
+        # Min-SNR-gamma: the noise-prediction loss of each timestep weighted by min(SNR, gamma) / SNR,
+        # so that the easy low-noise steps stop dominating the gradient
+        from diffusers.training_utils import compute_snr
+
+        snr = compute_snr(self.noise_schedule, t)
+        weight = snr.clamp(max=self.params.snr_gamma) / snr
+        if self.params.prediction_type == "v_prediction":
+            weight = snr.clamp(max=self.params.snr_gamma) / (snr + 1)  # the paper's weight for a v target
+        return (weight * F.mse_loss(pred, target, reduction="none").mean(dim=(1, 2, 3))).mean()
 
     def _sampler(self):
         from diffusers import DDIMScheduler, DDPMScheduler

@@ -121,6 +121,7 @@ def _describe_method(m) -> str:
         f"  method.* keys: {fields}",
     ]
     lines += [f"  profile {p}: {dict(v)}" for p, v in m.profiles.items()]
+    lines += [f"  profile {p} on {t}: {dict(v)}" for t, per in m.task_profiles.items() for p, v in per.items()]
     return "\n".join(lines)
 
 

@@ -4,7 +4,8 @@ Overrides are parsed by Hydra's override parser (the same grammar as `python app
 checked against dataclass schemas by OmegaConf in struct mode, and converted to plain
 dataclasses: the library below this module never sees OmegaConf or Hydra objects.
 
-Precedence, lowest first: schema defaults < task profile < method profile < command line.
+Precedence, lowest first: schema defaults < task profile < method profile < the method's profile for
+this task < command line.
 """
 
 from __future__ import annotations
@@ -236,6 +237,8 @@ def build_config(
     layers = [
         ("task profile", {"data": dict(task.profiles.get(profile, {}))}),
         ("method profile", {k: dict(v) for k, v in method.profiles.get(profile, {}).items()}),
+        (f"method profile for {task.name}",
+         {k: dict(v) for k, v in method.task_profiles.get(task.name, {}).get(profile, {}).items()}),
     ]
     frozen = _evaluation_only(task, method)
     if frozen:

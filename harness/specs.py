@@ -110,6 +110,9 @@ class MethodSpec:
     objective: str = "cross_entropy"  # name in the family protocol's objective table
     # per-profile defaults: {"default": {"trainer": {...}, "method": {...}}}
     profiles: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    # per-task refinements layered over `profiles`: {"digits-gen": {"default": {"trainer": {...}}}}, for a
+    # budget that one epoch count cannot meet on tasks of different cost (tests check the task names)
+    task_profiles: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]] = field(default_factory=dict)
     # False: a floor scored without training (the same model, untrained); trainer.epochs is fixed at 0
     trains: bool = True
 
@@ -117,6 +120,6 @@ class MethodSpec:
         bad = set(self.fits) - set(FAMILIES)
         if bad:
             raise ValueError(f"method {self.name}: unknown families {sorted(bad)}")
-        bad = set(self.profiles) - set(PROFILES)
+        bad = set(self.profiles).union(*map(set, self.task_profiles.values())) - set(PROFILES)
         if bad:
             raise ValueError(f"method {self.name}: unknown profiles {sorted(bad)}")

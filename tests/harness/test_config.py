@@ -32,3 +32,12 @@ def test_record_config_round_trips():
     cfg = compose(["task=digits", "method=vit", "profile=smoke", "method.hidden=24", "trainer.lr=0.01"])
     again = from_dict(cfg.to_dict())
     assert again == cfg and again.hash() == cfg.hash()
+
+
+def test_a_methods_profile_for_one_task_sits_between_its_profile_and_the_command_line():
+    digits = compose(["task=digits-gen", "method=ddpm"])
+    shapes = compose(["task=shapes-gen", "method=ddpm"])
+    assert digits.trainer.epochs > shapes.trainer.epochs  # digits-gen's images cost a quarter as much
+    assert digits.trainer.lr == shapes.trainer.lr  # what the task's layer leaves alone comes from the profile
+    assert compose(["task=digits-gen", "method=ddpm", "trainer.epochs=3"]).trainer.epochs == 3
+    assert compose(["task=digits-gen", "method=ddpm", "profile=smoke"]).trainer.epochs == 1

@@ -47,3 +47,10 @@ def test_every_task_has_a_fitting_method_and_references_name_metrics():
         names = {m.name for m in task.metrics}
         for ref in task.references:
             assert ref.metric in names and ref.source, (task.name, ref)
+
+
+def test_per_task_method_profiles_name_fitting_tasks():
+    for method in registry.methods().values():
+        for name in method.task_profiles:
+            assert name in registry.tasks(), (method.name, name)
+            assert registry.get_task(name).family in method.fits, (method.name, name)

@@ -77,7 +77,10 @@ def test_run_writes_a_sample_grid_and_a_denoising_strip(smoke_args):
 
 @pytest.mark.parametrize(("arg", "message"), [("method.sampler=ddmi", "'ddim'?"),
                                               ("method.steps=0", "method.steps"),
-                                              ("method.ema_decay=1.0", "method.ema_decay")])
+                                              ("method.ema_decay=1.0", "method.ema_decay"),
+                                              ("method.beta_schedule=cosine", "method.beta_schedule"),
+                                              ("method.snr_gamma=-1", "method.snr_gamma"),
+                                              ("method.prediction_type=v", "method.prediction_type")])
 def test_bad_sampler_settings_exit_2_with_one_line(arg, message, smoke_args, capsys):
     from harness.cli import main
 
@@ -117,3 +120,27 @@ def test_ema_weights_average_training_and_travel_in_the_checkpoint(tmp_path):
     a = model.generate(y)
     torch.manual_seed(1)
     assert torch.equal(a, again.generate(y))
+
+
+@pytest.mark.parametrize("prediction", ["epsilon", "v_prediction"])
+def test_min_snr_weights_cap_the_low_noise_steps_and_vanish_when_gamma_is_above_every_snr(prediction):
+    from baselines._diffusion import ConditionalDDPM
+    from baselines.generators import DDPMParams
+    from harness.contracts import TaskInfo
+
+    info = TaskInfo(name="t", family="generative", input_shape=(1, 8, 8), num_classes=2)
+    x, y = torch.rand(6, 1, 8, 8), torch.tensor([0, 1, 0, 1, 0, 1])
+
+    def loss(gamma: float) -> torch.Tensor:
+        torch.manual_seed(0)
+        model = ConditionalDDPM(info, DDPMParams(channels=[8, 16], train_timesteps=20, steps=2, snr_gamma=gamma,
+                                                 beta_schedule="squaredcos_cap_v2", prediction_type=prediction))
+        torch.manual_seed(1)  # the same noise and timesteps for every gamma
+        return model(x, y)
+
+    plain = loss(0.0)
+    if prediction == "epsilon":
+        assert torch.allclose(loss(1e9), plain)  # every weight min(snr, gamma) / snr is 1
+    else:
+        assert loss(1e9) < plain  # snr / (snr + 1) < 1
+    assert loss(0.5) < loss(1e9)  # weights fall wherever the SNR exceeds gamma
