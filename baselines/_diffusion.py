@@ -46,14 +46,12 @@ class ConditionalDDPM(nn.Module):
         target = noise if self.params.prediction_type == "epsilon" else self.noise_schedule.get_velocity(x0, noise, t)
         if not self.params.snr_gamma:
             return F.mse_loss(pred, target)
-        # Min-SNR-gamma: the noise-prediction loss of each timestep weighted by min(SNR, gamma) / SNR,
-        # so that the easy low-noise steps stop dominating the gradient
+        # Min-SNR-gamma: each timestep's loss weighted by min(SNR, gamma) / SNR for a noise target and
+        # min(SNR, gamma) / (SNR + 1) for a v target, so that the easy low-noise steps stop dominating
         from diffusers.training_utils import compute_snr
 
         snr = compute_snr(self.noise_schedule, t)
-        weight = snr.clamp(max=self.params.snr_gamma) / snr
-        if self.params.prediction_type == "v_prediction":
-            weight = snr.clamp(max=self.params.snr_gamma) / (snr + 1)  # the paper's weight for a v target
+        weight = snr.clamp(max=self.params.snr_gamma) / (snr if self.params.prediction_type == "epsilon" else snr + 1)
         return (weight * F.mse_loss(pred, target, reduction="none").mean(dim=(1, 2, 3))).mean()
 
     def _sampler(self):

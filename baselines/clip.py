@@ -38,11 +38,9 @@ class CLIPParams:
     context_length: int = 32
 
     def __post_init__(self) -> None:
-        from harness.errors import UserError, did_you_mean
+        from harness.errors import check_choice
 
-        if self.image_tower not in TOWERS:
-            raise UserError(f"invalid value '{self.image_tower}' for 'method.image_tower'"
-                            f"{did_you_mean(self.image_tower, TOWERS)}")
+        check_choice("method.image_tower", self.image_tower, TOWERS)
 
 
 def _vision_cfg(size: int, p: CLIPParams) -> dict:

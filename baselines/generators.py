@@ -33,17 +33,11 @@ class DDPMParams:
     snr_gamma: float = 0.0  # > 0: Min-SNR-gamma loss weights (Hang et al. 2023; 5 in the paper); 0 = plain MSE
 
     def __post_init__(self) -> None:
-        from harness.errors import UserError, did_you_mean
+        from harness.errors import UserError, check_choice
 
-        if self.sampler not in SAMPLERS:
-            hint = did_you_mean(self.sampler, SAMPLERS)
-            raise UserError(f"invalid value '{self.sampler}' for 'method.sampler'{hint}")
-        if self.beta_schedule not in BETA_SCHEDULES:
-            hint = did_you_mean(self.beta_schedule, BETA_SCHEDULES)
-            raise UserError(f"invalid value '{self.beta_schedule}' for 'method.beta_schedule'{hint}")
-        if self.prediction_type not in PREDICTIONS:
-            hint = did_you_mean(self.prediction_type, PREDICTIONS)
-            raise UserError(f"invalid value '{self.prediction_type}' for 'method.prediction_type'{hint}")
+        check_choice("method.sampler", self.sampler, SAMPLERS)
+        check_choice("method.beta_schedule", self.beta_schedule, BETA_SCHEDULES)
+        check_choice("method.prediction_type", self.prediction_type, PREDICTIONS)
         if self.snr_gamma < 0:
             raise UserError(f"invalid value {self.snr_gamma} for 'method.snr_gamma': must be >= 0")
         if self.steps < 1 or self.steps > self.train_timesteps:

@@ -17,17 +17,12 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.errors import UserError, did_you_mean, unknown
+from harness.errors import UserError, check_choice, unknown
 from harness.specs import PROFILES, MethodSpec, TaskSpec
 
 OPTIMIZERS = ("adamw", "sgd", "adam")
 SCHEDULERS = ("cosine", "constant")
 PRECISIONS = ("no", "fp16", "bf16")
-
-
-def _check_choice(key: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise UserError(f"invalid value '{value}' for '{key}'{did_you_mean(value, choices)}")
 
 
 def _check_positive(key: str, value: float | None, allow_zero: bool = False) -> None:
@@ -58,9 +53,9 @@ class TrainerConfig:
         _check_positive("trainer.warmup_epochs", self.warmup_epochs, allow_zero=True)
         _check_positive("trainer.grad_clip", self.grad_clip, allow_zero=True)
         _check_positive("trainer.log_every", self.log_every)
-        _check_choice("trainer.optimizer", self.optimizer, OPTIMIZERS)
-        _check_choice("trainer.scheduler", self.scheduler, SCHEDULERS)
-        _check_choice("trainer.mixed_precision", self.mixed_precision, PRECISIONS)
+        check_choice("trainer.optimizer", self.optimizer, OPTIMIZERS)
+        check_choice("trainer.scheduler", self.scheduler, SCHEDULERS)
+        check_choice("trainer.mixed_precision", self.mixed_precision, PRECISIONS)
 
 
 @dataclass

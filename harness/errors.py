@@ -21,6 +21,12 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     return ""
 
 
+def check_choice(key: str, value: str, choices: Iterable[str]) -> None:
+    """A setting that must be one of a fixed set: one line naming the key, the value and the choices."""
+    if value not in choices:
+        raise UserError(f"invalid value '{value}' for '{key}'{did_you_mean(value, choices)}")
+
+
 def unknown(kind: str, word: str, choices: Iterable[str], where: str = "") -> UserError:
     suffix = f" in {where}" if where else ""
     return UserError(f"unknown {kind} '{word}'{suffix}{did_you_mean(word, choices)}")
