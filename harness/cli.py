@@ -217,9 +217,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _leave_process_group() -> None:
     """A worker that exits with its gloo group still open can abort in teardown ("terminate called
-    without an active exception", exit -6) after its work is done; leave the group explicitly."""
+    without an active exception", exit -6) after its work is done; leave the group explicitly, and
+    together: a rank that tears its group down while the main rank still writes its report aborted
+    the same way (1 run in 6 of `bench evaluate ... num_processes=2`)."""
     dist = sys.modules.get("torch.distributed")  # never import torch here: `bench list` stays light
     if dist is not None and dist.is_available() and dist.is_initialized():
+        from datetime import timedelta
+
+        try:  # bounded on gloo (CPU): a rank that failed alone must not hold the others forever
+            if dist.get_backend() == "gloo":
+                dist.monitored_barrier(timeout=timedelta(seconds=120))
+            else:  # monitored_barrier is gloo-only; NCCL's barrier ends at the group's own timeout
+                dist.barrier()
+        except RuntimeError:
+            pass  # a missing rank already failed the run; its exit code is what the launcher reports
         dist.destroy_process_group()
 
 
