@@ -31,14 +31,14 @@ class ResNetEncoder(nn.Module):
         return self.net(pixel_values=pixels).pooler_output.flatten(1)
 
 
-def augmenter(channels: int, size: int, min_scale: float):
+def augmenter(channels: int, size: int, min_scale: float, colour: bool = True):
     """SimCLR's augmentations (torchvision.transforms.v2) for small images, drawn per image: random
     resized crop, flip, and for colour images colour jitter and random greyscale (no blur: at 32x32
-    SimCLR's CIFAR recipe drops it too)."""
+    SimCLR's CIFAR recipe drops it too). `colour=False` keeps crop and flip only (MAE's recipe)."""
     from torchvision.transforms import v2
 
     steps = [v2.RandomResizedCrop(size, scale=(min_scale, 1.0), antialias=True), v2.RandomHorizontalFlip()]
-    if channels == 3:
+    if channels == 3 and colour:
         # no hue jitter: torchvision's per-image hue shift costs ~30 ms per 32x32 image on CPU, about
         # 30 times the rest of this pipeline (measured); brightness, contrast and saturation remain
         steps += [v2.RandomApply([v2.ColorJitter(0.4, 0.4, 0.4, 0.0)], p=0.8), v2.RandomGrayscale(p=0.2)]
@@ -97,7 +97,8 @@ class MAE(nn.Module):
     Features: the encoder run without masking, patch tokens mean-pooled."""
 
     def __init__(self, channels: int, size: int, patch: int, hidden: int, layers: int, heads: int,
-                 decoder_hidden: int, decoder_layers: int, mask_ratio: float, norm_pix_loss: bool) -> None:
+                 decoder_hidden: int, decoder_layers: int, mask_ratio: float, norm_pix_loss: bool,
+                 min_scale: float) -> None:
         super().__init__()
         from transformers import ViTMAEConfig, ViTMAEForPreTraining
 
@@ -107,6 +108,22 @@ class MAE(nn.Module):
                               decoder_num_attention_heads=heads, decoder_intermediate_size=2 * decoder_hidden,
                               mask_ratio=mask_ratio, norm_pix_loss=norm_pix_loss)
         self.mae = ViTMAEForPreTraining(config)
+        self._fill_position_tables()
+        # He et al. pretrain on random resized crops (scale 0.2-1) and flips; 1.0 turns cropping off
+        self.augment = augmenter(channels, size, min_scale, colour=False) if min_scale < 1.0 else None
+
+    def _fill_position_tables(self) -> None:
+        """Write ViTMAE's frozen sin-cos position tables. transformers 5.24 leaves both at zero when the
+        model is built from a config: `_init_weights` skips the encoder's table once the patch
+        projection is marked initialised, and zeroes the decoder's. With zero tables neither half knows
+        where a patch is, and the model only learns each image's mean colour (shapes-ssl: loss 0.0285
+        against 0.0293 for predicting the visible mean colour). The modules' own `initialize_weights`
+        keeps transformers' table layout; it also redraws the patch projection (xavier) and the CLS and
+        mask tokens (normal, 0.02), as He et al. initialise them."""
+        embeddings = self.mae.vit.embeddings
+        embeddings.patch_embeddings.projection._is_hf_initialized = False  # lift the early return
+        embeddings.initialize_weights()
+        self.mae.decoder.initialize_weights(embeddings.patch_embeddings.num_patches)
 
     @contextlib.contextmanager
     def _unmasked(self):
@@ -125,4 +142,6 @@ class MAE(nn.Module):
         return hidden[:, 1:].mean(1)  # patch tokens; index 0 is CLS
 
     def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        if self.augment is not None:
+            pixels = self.augment(pixels)
         return self.mae(pixel_values=pixels).loss

@@ -119,7 +119,24 @@ def _output_to(log: Path) -> Iterator[None]:
             os.close(saved[1])
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the sweep that spawned it ends. Without it, `kill` on
+    `bench sweep` (or a scheduler cancelling it) left the running worker training to the end and
+    writing its record. The pool spawns workers from the sweep's main thread, whose exit is what
+    PR_SET_PDEATHSIG watches. Elsewhere (macOS, Windows) nothing is asked."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+    if os.getppid() == 1:  # the sweep died before the request was made
+        os._exit(1)
+
+
 def _init_worker(threads: int) -> None:
+    _die_with_parent()
     if "OMP_NUM_THREADS" not in os.environ:  # `jobs` workers share the cores
         import torch
 

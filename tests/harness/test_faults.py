@@ -1,5 +1,5 @@
-"""Faults: SIGKILL mid-training then resume, a kill between checkpoint renames, concurrent record writers,
-and an unwritable or full output folder."""
+"""Faults: SIGKILL mid-training then resume, a killed sweep, a kill between checkpoint renames, concurrent
+record writers, and an unwritable or full output folder."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import sys
 import time
 from collections import namedtuple
 from pathlib import Path
+
+import pytest
 
 from harness import checkpoint, rundir
 from harness.cli import main
@@ -52,6 +54,38 @@ def test_sigkill_mid_training_then_the_same_command_resumes_to_the_same_metrics(
     assert resumed.status == "completed"
     assert resumed.metrics == reference.metrics
     assert [h.train_loss for h in resumed.history] == [h.train_loss for h in reference.history]
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has stopped; only its reaping is left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker's parent-death signal is Linux's")
+def test_killing_a_sweep_ends_the_run_its_worker_is_training(tmp_path):
+    out = tmp_path / "runs"
+    args = ["task=digits", "method=mlp", "profile=smoke", "data.train_size=null", "trainer.epochs=100000"]
+    sweep = subprocess.Popen([sys.executable, "-m", "harness.cli", "sweep", *args, "seed=0,1", f"output_dir={out}"],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not any(_epoch(s) >= 1 for s in out.glob("digits/mlp/*/checkpoint/state.json")):
+        assert sweep.poll() is None and time.monotonic() < deadline, "the sweep ended before its first checkpoint"
+        time.sleep(0.05)
+    workers = [int(pid) for pid in Path(f"/proc/{sweep.pid}/task/{sweep.pid}/children").read_text().split()]
+    assert workers
+    os.kill(sweep.pid, signal.SIGKILL)
+    sweep.wait()
+    deadline = time.monotonic() + 60
+    try:
+        while any(_running(pid) for pid in workers):
+            assert time.monotonic() < deadline, "a worker kept training after its sweep was killed"
+            time.sleep(0.1)
+    finally:  # on failure, do not leave it training 100,000 epochs
+        for pid in filter(_running, workers):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_a_kill_between_the_checkpoint_renames_is_recovered(smoke_args, tmp_path, monkeypatch):

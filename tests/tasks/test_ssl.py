@@ -61,6 +61,28 @@ def test_mae_features_use_every_patch_and_masking_is_restored():
         assert torch.isfinite(model(x))
 
 
+def test_mae_crops_only_when_asked_and_never_at_evaluation():
+    from baselines.ssl import build_mae
+
+    params = compose(["task=shapes-ssl", "method=mae", "profile=smoke", "method.min_scale=0.2"]).method
+    model = build_mae(TaskInfo("x", "self-supervised", (3, 32, 32), 4), params)
+    seen = []
+    model.mae.register_forward_pre_hook(lambda module, args, kwargs: seen.append(kwargs["pixel_values"]),
+                                        with_kwargs=True)
+    x = torch.rand(4, 3, 32, 32)
+    model(x)
+    assert seen[-1].shape == x.shape and not torch.equal(seen[-1], x)  # a crop and flip of each image
+    with torch.no_grad():
+        assert torch.allclose(model.eval().encode(x), model.encode(x), atol=1e-5)  # no crops at evaluation
+    assert compose(["task=shapes-ssl", "method=mae"]).method.min_scale == 1.0
+    plain = build_mae(TaskInfo("x", "self-supervised", (3, 32, 32), 4),
+                      compose(["task=shapes-ssl", "method=mae", "profile=smoke"]).method)
+    plain.mae.register_forward_pre_hook(lambda module, args, kwargs: seen.append(kwargs["pixel_values"]),
+                                        with_kwargs=True)
+    plain(x)
+    assert torch.equal(seen[-1], x)
+
+
 def test_floors_are_never_trained():
     assert compose(["task=shapes-ssl", "method=random"]).trainer.epochs == 0
     assert compose(["task=digits-ssl", "method=random-vit"]).trainer.epochs == 0
