@@ -33,17 +33,14 @@ class DDPMParams:
     snr_gamma: float = 0.0  # > 0: Min-SNR-gamma loss weights (Hang et al. 2023; 5 in the paper); 0 = plain MSE
 
     def __post_init__(self) -> None:
-        from harness.errors import UserError, check_choice
+        from harness.errors import check_choice, check_rule
 
         check_choice("method.sampler", self.sampler, SAMPLERS)
         check_choice("method.beta_schedule", self.beta_schedule, BETA_SCHEDULES)
         check_choice("method.prediction_type", self.prediction_type, PREDICTIONS)
-        if self.snr_gamma < 0:
-            raise UserError(f"invalid value {self.snr_gamma} for 'method.snr_gamma': must be >= 0")
-        if self.steps < 1 or self.steps > self.train_timesteps:
-            raise UserError(f"invalid value {self.steps} for 'method.steps': must be in 1..{self.train_timesteps}")
-        if not 0.0 <= self.ema_decay < 1.0:
-            raise UserError(f"invalid value {self.ema_decay} for 'method.ema_decay': must be in [0, 1)")
+        check_rule("method.snr_gamma", self.snr_gamma, self.snr_gamma >= 0, ">= 0")
+        check_rule("method.steps", self.steps, 1 <= self.steps <= self.train_timesteps, f"in 1..{self.train_timesteps}")
+        check_rule("method.ema_decay", self.ema_decay, 0.0 <= self.ema_decay < 1.0, "in [0, 1)")
 
 
 @dataclass

@@ -21,6 +21,12 @@ class ResNetSSLParams:
     temperature: float = 0.2  # NT-Xent temperature
     min_scale: float = 0.3  # smallest RandomResizedCrop area
 
+    def __post_init__(self) -> None:
+        from harness.errors import check_rule
+
+        check_rule("method.min_scale", self.min_scale, 0.0 < self.min_scale <= 1.0, "in (0, 1]")
+        check_rule("method.temperature", self.temperature, self.temperature > 0, "> 0")
+
 
 @dataclass
 class MAEParams:
@@ -38,6 +44,12 @@ class MAEParams:
     # smallest RandomResizedCrop area during pretraining (He et al.: 0.2); 1.0, no crops, is better on
     # these centred shapes (seed 0, 30 epochs: 0.483 with 0.2, 0.565 without)
     min_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        from harness.errors import check_rule
+
+        check_rule("method.mask_ratio", self.mask_ratio, 0.0 <= self.mask_ratio < 1.0, "in [0, 1)")
+        check_rule("method.min_scale", self.min_scale, 0.0 < self.min_scale <= 1.0, "in (0, 1]")
 
 
 def _encoder(info, p: ResNetSSLParams):

@@ -27,6 +27,12 @@ def check_choice(key: str, value: str, choices: Iterable[str]) -> None:
         raise UserError(f"invalid value '{value}' for '{key}'{did_you_mean(value, choices)}")
 
 
+def check_rule(key: str, value: object, ok: bool, rule: str) -> None:
+    """A setting that must satisfy a rule, such as 'in (0, 1]': one line naming the key, the value and the rule."""
+    if not ok:
+        raise UserError(f"invalid value {value} for '{key}': must be {rule}")
+
+
 def unknown(kind: str, word: str, choices: Iterable[str], where: str = "") -> UserError:
     suffix = f" in {where}" if where else ""
     return UserError(f"unknown {kind} '{word}'{suffix}{did_you_mean(word, choices)}")

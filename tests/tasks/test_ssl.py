@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from harness.config import compose
@@ -96,3 +97,18 @@ def test_nt_xent_equals_pytorch_metric_learning():
     z = torch.randn(16, 8, generator=torch.Generator().manual_seed(0))
     reference = NTXentLoss(temperature=0.2)(z, torch.arange(8).repeat(2))
     assert torch.allclose(nt_xent(z, 0.2), reference, atol=1e-5)
+
+
+BAD = [("mae", "method.min_scale=0", "must be in (0, 1]"), ("mae", "method.mask_ratio=1.0", "must be in [0, 1)"),
+       ("simclr", "method.min_scale=1.5", "must be in (0, 1]"), ("simclr", "method.temperature=0", "must be > 0")]
+
+
+@pytest.mark.parametrize(("method", "arg", "message"), BAD, ids=[arg for _, arg, _ in BAD])
+def test_bad_augmentation_and_masking_settings_exit_2_before_any_folder(method, arg, message, smoke_args, tmp_path,
+                                                                        capsys):
+    from harness.cli import main
+
+    assert main(["run", *smoke_args("digits-ssl", method, arg)]) == 2
+    err = capsys.readouterr().err
+    assert f"'{arg.split('=')[0]}'" in err and message in err and "Traceback" not in err
+    assert not (tmp_path / "runs").exists()
