@@ -38,9 +38,23 @@ def test_mean_std_ci_against_hand_computation(write_record, runs_dir):
     assert r["mean"] == pytest.approx(0.9)
     assert r["std"] == pytest.approx(0.1)  # sample std (ddof=1): sqrt((0.01 + 0 + 0.01) / 2)
     half = T_975_DF2 * 0.1 / math.sqrt(3)  # = 0.2484
-    assert (r["ci95_low"], r["ci95_high"]) == (pytest.approx(0.9 - half), pytest.approx(0.9 + half))
+    # digits' accuracy lies in [0, 1], so the upper end (1.148) is clipped there
+    assert (r["ci95_low"], r["ci95_high"]) == (pytest.approx(0.9 - half), 1.0)
     assert r["train_seconds"] == pytest.approx(2.0) and r["eval_samples_per_second"] == pytest.approx(200.0)
     assert r["num_parameters"] == 650 and r["rank"] == 1 and r["vs_best"] == "best"
+
+
+@pytest.mark.parametrize(("task", "metric", "bounds"), [
+    ("digits", "accuracy", (0.0, 1.0)),  # the registry declares accuracy's range
+    ("toy", "score", (-math.inf, math.inf)),  # an unregistered task: nothing to clip to
+])
+def test_the_interval_is_clipped_to_the_metric_range_only(write_record, runs_dir, task, metric, bounds):
+    for seed, value in enumerate([0.02, 0.5, 0.98]):
+        write_record(task=task, metric=metric, seed=seed, value=value)
+    r = row(board_for(runs_dir)[0], "linear")
+    half = T_975_DF2 * r["std"] / math.sqrt(3)
+    assert r["ci95_low"] == pytest.approx(max(0.5 - half, bounds[0]))
+    assert r["ci95_high"] == pytest.approx(min(0.5 + half, bounds[1]))
 
 
 def test_single_seed_has_no_std_or_ci(write_record, runs_dir):
