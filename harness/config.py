@@ -17,7 +17,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.errors import UserError, check_choice, unknown
+from harness.errors import UserError, check_choice, check_rule, unknown
 from harness.specs import PROFILES, MethodSpec, TaskSpec
 
 OPTIMIZERS = ("adamw", "sgd", "adam")
@@ -26,8 +26,8 @@ PRECISIONS = ("no", "fp16", "bf16")
 
 
 def _check_positive(key: str, value: float | None, allow_zero: bool = False) -> None:
-    if value is not None and (value < 0 or (value == 0 and not allow_zero)):
-        raise UserError(f"invalid value {value} for '{key}': must be {'>= 0' if allow_zero else '> 0'}")
+    if value is not None:
+        check_rule(key, value, value > 0 or (allow_zero and value == 0), ">= 0" if allow_zero else "> 0")
 
 
 @dataclass

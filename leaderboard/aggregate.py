@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import UserError
-from harness.specs import PROFILES
+from harness.specs import PROFILES, Metric
 from leaderboard.load import gc_paused, load_records
 from leaderboard.stats import ALPHA, ci_half_width, welch_p_values
 
@@ -93,15 +93,19 @@ def current_version(task: str, runs: pd.DataFrame) -> str:
     return max(seen, key=_version_key) if len(seen) else ""
 
 
-def metric_direction(task: str, metric: str, runs: pd.DataFrame) -> bool:
-    """Whether higher is better for `metric` of `task`: the registry's word, else the records'."""
+def registered_metric(task: str, metric: str) -> Metric | None:
+    """The registry's description of `metric` for `task`; None for an unregistered task or metric."""
     from harness import registry
 
     spec = registry.tasks().get(task)
-    if spec is not None:
-        for m in spec.metrics:
-            if m.name == metric:
-                return m.higher_is_better
+    return next((m for m in spec.metrics if m.name == metric), None) if spec is not None else None
+
+
+def metric_direction(task: str, metric: str, runs: pd.DataFrame) -> bool:
+    """Whether higher is better for `metric` of `task`: the registry's word, else the records'."""
+    described = registered_metric(task, metric)
+    if described is not None:
+        return described.higher_is_better
     recorded = runs.loc[(runs["task"] == task) & (runs["primary_metric"] == metric), "higher_is_better"]
     if len(recorded):
         return bool(recorded.iloc[0])
@@ -110,13 +114,8 @@ def metric_direction(task: str, metric: str, runs: pd.DataFrame) -> bool:
 
 def metric_range(task: str, metric: str) -> tuple[float, float]:
     """The (low, high) the registry says a value of `metric` lies in; unbounded when it says nothing."""
-    from harness import registry
-
-    spec = registry.tasks().get(task)
-    for m in spec.metrics if spec is not None else ():
-        if m.name == metric and m.range is not None:
-            return m.range
-    return -math.inf, math.inf
+    described = registered_metric(task, metric)
+    return described.range if described is not None and described.range else (-math.inf, math.inf)
 
 
 def primary_metric(task: str, runs: pd.DataFrame) -> str:
@@ -166,8 +165,8 @@ def _summarise_task(task: str, runs: pd.DataFrame, metric: str) -> pd.DataFrame:
     rows["higher_is_better"] = higher
     rows["stale"] = rows["task_version"] != current_version(task, runs)
     half = [ci_half_width(s, n) for s, n in zip(rows["std"], rows["n_seeds"], strict=True)]
-    # the t-interval is symmetric and can leave the metric's range (an accuracy of 0.989 ± 0.014 over
-    # 3 seeds reaches 1.003); the true mean lies inside the range, so clipping keeps the coverage
+    # the t-interval is symmetric and can leave the metric's range (an accuracy of mean 0.989 and
+    # half-width 0.014 reaches 1.003); the true mean lies inside the range, so clipping keeps the coverage
     low, high = metric_range(task, metric)
     rows["ci95_low"] = (rows["mean"] - half).clip(lower=low)
     rows["ci95_high"] = (rows["mean"] + half).clip(upper=high)
