@@ -1,5 +1,5 @@
 """Encoders and self-supervised objectives for the self-supervised family (interface: see
-tasks/ssl/protocol.py). Imported lazily by the builders in baselines/ssl.py."""
+tasks/self_supervised/protocol.py). Imported lazily by the builders in baselines/ssl.py."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from harness.registry import register_method
 
-FITS = ("3d",)
+FITS = ("points3d",)
 _SMOKE_TRAINER = {"epochs": 1, "batch_size": 16, "eval_batch_size": 32}
 
 

@@ -1,6 +1,6 @@
 """Self-supervised methods: SimCLR (ResNet encoder, NT-Xent) and MAE (ViTMAE), with their floors
 (the same encoders untrained) and the supervised ceiling (the ResNet encoder trained with labels).
-Every one is scored by the task's probe and kNN on `model.encode` (tasks/ssl/protocol.py).
+Every one is scored by the task's probe and kNN on `model.encode` (tasks/self_supervised/protocol.py).
 """
 
 from __future__ import annotations

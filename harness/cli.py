@@ -40,12 +40,11 @@ profiles: smoke (seconds), default (the leaderboard's CPU numbers), full (GPU sc
 
 def cmd_list(args: list[str]) -> int:
     from harness import registry
-    from harness.specs import FAMILIES
 
     if args:
         raise UserError(f"'bench list' takes no arguments, got '{args[0]}'")
     tasks, methods = registry.tasks(), registry.methods()
-    for family in FAMILIES:
+    for family in registry.families():
         fam_tasks = [t for t in tasks.values() if t.family == family]
         fam_methods = [m for m in methods.values() if family in m.fits]
         if not fam_tasks and not fam_methods:

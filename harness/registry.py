@@ -1,9 +1,11 @@
-"""The task and method registries: a dict each, filled by `register_task` / `register_method`.
+"""The family, task and method registries: a dict each, filled by `register_family`,
+`register_task` and `register_method`.
 
-Every task or method is registered in exactly one place: its own module under tasks/ or
-baselines/. Discovery imports those packages on first use; their modules must stay light
-(no torch at import), which keeps `bench list` fast. Extra modules can be named in the
-DLBENCH_PLUGINS environment variable (comma-separated) to add tasks without forking.
+Every family, task or method is registered in exactly one place: its own package or module under
+tasks/ or baselines/. Discovery imports those packages on first use (families and tasks first, so a
+method's `fits=` can be checked when it registers); their modules must stay light (no torch at
+import), which keeps `bench list` fast. Extra modules named in the DLBENCH_PLUGINS environment
+variable (comma-separated, imported in that order) add families, tasks and methods without forking.
 """
 
 from __future__ import annotations
@@ -15,30 +17,55 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from harness.errors import UserError, unknown
-from harness.specs import MethodSpec, TaskSpec
+from harness.specs import FamilySpec, MethodSpec, TaskSpec
 
+_FAMILIES: dict[str, FamilySpec] = {}
 _TASKS: dict[str, TaskSpec] = {}
 _METHODS: dict[str, MethodSpec] = {}
-_discovered = False
+_imported: set[str] = set()  # packages whose modules discovery has imported (or is importing)
 _PACKAGES = ("tasks", "baselines")
 
 F = TypeVar("F", bound=Callable)
 
 
+def register_family(spec: FamilySpec) -> FamilySpec:
+    if spec.name in _FAMILIES:
+        raise ValueError(f"family {spec.name!r} is already registered")
+    _FAMILIES[spec.name] = spec
+    return spec
+
+
 def register_task(spec: TaskSpec) -> TaskSpec:
     if spec.name in _TASKS:
         raise ValueError(f"task {spec.name!r} is already registered")
+    if spec.family not in _FAMILIES:
+        raise unknown("family", spec.family, _FAMILIES, where=f"task '{spec.name}'")
     _TASKS[spec.name] = spec
     return spec
 
 
+def _check_fits(spec: MethodSpec) -> None:
+    """Every family a method claims to fit exists and trains with the method's objective."""
+    _import_package("tasks")  # the built-in families, when a baseline module is imported on its own
+    for name in spec.fits:
+        if name not in _FAMILIES:
+            raise unknown("family", name, _FAMILIES, where=f"method '{spec.name}' (fits=)")
+        family = _FAMILIES[name]
+        if spec.objective not in family.objectives:
+            raise UserError(f"method '{spec.name}': objective '{spec.objective}' is not offered by family "
+                            f"'{name}' (it offers {', '.join(family.objectives)})")
+
+
 def register_method(**fields) -> Callable[[F], F]:
-    """Decorator on a model builder: `@register_method(name=..., version=..., fits=..., params=...)`."""
+    """Decorator on a model builder: `@register_method(name=..., version=..., fits=..., params=...)`.
+    A family in `fits` that does not exist, or that does not offer the method's objective, is an
+    error here, at registration, not when a run starts."""
 
     def wrap(build: F) -> F:
         spec = MethodSpec(build=build, **fields)
         if spec.name in _METHODS:
             raise ValueError(f"method {spec.name!r} is already registered")
+        _check_fits(spec)
         _METHODS[spec.name] = spec
         return build
 
@@ -46,26 +73,46 @@ def register_method(**fields) -> Callable[[F], F]:
 
 
 def unregister(name: str) -> None:
-    """Remove a task or method (tests register throwaway entries)."""
+    """Remove a family, task or method (tests register throwaway entries)."""
+    _FAMILIES.pop(name, None)
     _TASKS.pop(name, None)
     _METHODS.pop(name, None)
 
 
-def discover() -> None:
-    global _discovered
-    if _discovered:
+def _import_package(package: str) -> None:
+    """Import every public module of a registry package once (marked first: imports may recurse)."""
+    if package in _imported:
         return
-    _discovered = True
-    for package in _PACKAGES:
-        pkg = importlib.import_module(package)
-        for info in pkgutil.iter_modules(pkg.__path__):
-            if not info.name.startswith("_"):
-                importlib.import_module(f"{package}.{info.name}")
-    for module in filter(None, os.environ.get("DLBENCH_PLUGINS", "").split(",")):
+    _imported.add(package)
+    pkg = importlib.import_module(package)
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{package}.{info.name}")
+
+
+def discover() -> None:
+    if "plugins" in _imported:
+        return
+    for package in _PACKAGES:  # families and tasks before methods
+        _import_package(package)
+    _imported.add("plugins")
+    for module in filter(None, (m.strip() for m in os.environ.get("DLBENCH_PLUGINS", "").split(","))):
         try:
-            importlib.import_module(module.strip())
+            importlib.import_module(module)
         except ImportError as err:
             raise UserError(f"DLBENCH_PLUGINS: cannot import '{module}': {err}") from None
+
+
+def families() -> dict[str, FamilySpec]:
+    discover()
+    return dict(_FAMILIES)
+
+
+def get_family(name: str) -> FamilySpec:
+    discover()
+    if name not in _FAMILIES:
+        raise unknown("family", name, _FAMILIES)
+    return _FAMILIES[name]
 
 
 def tasks() -> dict[str, TaskSpec]:

@@ -137,9 +137,6 @@ class Run:
         # Data and model first: a bad data.path or pretrained path fails before any folder exists.
         with acc.main_process_first():  # the first process builds the dataset cache
             self.data = self.task.build_data(cfg.data, cfg.profile, cfg.metrics)
-        if self.method.objective not in self.data.protocol.objectives:  # a registry bug
-            raise ValueError(f"method {self.method.name}: objective {self.method.objective!r} "
-                             f"is not one of {self.data.protocol.objectives}")
         set_seed(cfg.seed)
         model = self.method.build(self.data.info, cfg.method)
         if acc.is_main_process:  # now that the model's size is known

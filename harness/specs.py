@@ -7,17 +7,49 @@ bodies do the heavy imports, so `bench list` and `bench show` never load torch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Profile = Literal["smoke", "default", "full"]
 PROFILES: tuple[str, ...] = ("smoke", "default", "full")
-Family = Literal[
-    "classification", "detection", "segmentation", "video", "self-supervised",
-    "multimodal", "3d", "generative", "sequence", "visualization",
-]
-FAMILIES: tuple[str, ...] = Family.__args__  # type: ignore[attr-defined]
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """A task family: what its models take and return, how they are trained and scored.
+
+    Declared once, in the family's own package (`tasks/<name with _ for ->/__init__.py` or a plugin
+    module), with `register_family`. Tasks name it in `TaskSpec.family`; methods in `fits=`, and a
+    method's `objective` must be one of the family's `objectives` (checked when the method registers).
+    """
+
+    name: str
+    description: str
+    objectives: tuple[str, ...]  # training objectives the family's protocol implements
+    interface: type  # a typing.Protocol: the exact tensors a model of this family takes and returns
+    protocols: tuple[str, ...]  # "module:Class" of each scoring object the family's builders put in TaskData
+    dummy: str  # "module:function", (TaskInfo) -> torch.nn.Module: a tiny model of `interface`, for tests
+
+    def __post_init__(self) -> None:
+        if not self.objectives:
+            raise ValueError(f"family {self.name}: declares no objectives")
+        for ref in (*self.protocols, self.dummy):
+            if ":" not in ref:
+                raise ValueError(f"family {self.name}: {ref!r} must read 'module:name'")
+
+    def build_dummy(self, info: Any) -> Any:
+        return resolve(self.dummy)(info)
+
+
+def resolve(ref: str) -> Any:
+    """The object named by 'package.module:name' (imported on use: heavy modules stay unloaded until then)."""
+    import importlib
+
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass(frozen=True)
@@ -44,19 +76,33 @@ class Reference:
 
 @dataclass(frozen=True)
 class HubSource:
-    """Where the real data lives: a Hugging Face dataset pinned to a revision."""
+    """Where the real data lives: a Hugging Face dataset pinned to a revision (a 40-hex commit id).
+
+    A task whose commit could not be found passes `pinned=False` with the best revision known (a
+    branch, a short id): `bench show` and every record of the task then say "unpinned"."""
 
     repo_id: str
     revision: str
     image_column: str = "image"
     label_column: str = "label"
+    pinned: bool = True
+
+    def __post_init__(self) -> None:
+        if self.pinned and not _COMMIT.fullmatch(self.revision or ""):
+            raise ValueError(f"hub source {self.repo_id}: revision {self.revision!r} is not a 40-hex commit id; "
+                             "pin a commit, or mark the source pinned=False")
+
+    @property
+    def label(self) -> str:
+        """`repo@revision` as shown to users, with the revision marked when it is not a pinned commit."""
+        return f"{self.repo_id}@{self.revision[:10]}" + ("" if self.pinned else " (unpinned)")
 
 
 @dataclass(frozen=True)
 class TaskSpec:
     name: str
     version: str
-    family: Family
+    family: str  # a registered FamilySpec's name (checked by register_task)
     description: str
     dataset: str  # one line: what the data is and where it comes from
     splits: Mapping[str, int]  # split -> number of examples (full size, before profile caps)
@@ -88,11 +134,14 @@ class TaskSpec:
         names = [m.name for m in self.metrics]
         if self.primary_metric not in names:
             raise ValueError(f"task {self.name}: primary metric {self.primary_metric!r} not in {names}")
-        if self.family not in FAMILIES:
-            raise ValueError(f"task {self.name}: unknown family {self.family!r}")
         bad = set(self.profiles) - set(PROFILES)
         if bad:
             raise ValueError(f"task {self.name}: unknown profiles {sorted(bad)}")
+
+    @property
+    def unpinned(self) -> bool:
+        """True when the task reads a hub revision that is not a pinned commit."""
+        return self.hub is not None and not self.hub.pinned
 
     @property
     def primary(self) -> Metric:
@@ -103,7 +152,7 @@ class TaskSpec:
 class MethodSpec:
     name: str
     version: str
-    fits: tuple[Family, ...]
+    fits: tuple[str, ...]  # registered families; each must offer `objective` (checked by register_method)
     description: str
     params: type  # dataclass of the method's hyper-parameters (the `method.*` config node)
     build: Callable[..., Any]  # (TaskInfo, params) -> torch.nn.Module; heavy imports inside
@@ -117,9 +166,6 @@ class MethodSpec:
     trains: bool = True
 
     def __post_init__(self) -> None:
-        bad = set(self.fits) - set(FAMILIES)
-        if bad:
-            raise ValueError(f"method {self.name}: unknown families {sorted(bad)}")
         bad = set(self.profiles).union(*map(set, self.task_profiles.values())) - set(PROFILES)
         if bad:
             raise ValueError(f"method {self.name}: unknown profiles {sorted(bad)}")

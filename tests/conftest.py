@@ -42,7 +42,7 @@ def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) ->
     image and an `annotation` mask whose id 0 means "other" (ADE20K)."""
     from datasets import ClassLabel, Dataset, Features, Image, List, Value
 
-    from tasks.detection.data import scene_rows
+    from tasks.scenes.data import scene_rows
 
     subdir = root / "data"
     subdir.mkdir(parents=True, exist_ok=True)

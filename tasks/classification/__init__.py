@@ -6,8 +6,18 @@ run needs them, never by `bench list`.
 
 from __future__ import annotations
 
-from harness.registry import register_task
-from harness.specs import HubSource, Metric, Reference, TaskSpec
+from harness.registry import register_family, register_task
+from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
+from tasks.classification.interface import ImageClassifier
+
+FAMILY = register_family(FamilySpec(
+    name="classification",
+    description="image classification: images in, class logits out",
+    objectives=("cross_entropy", "multiclass_hinge"),
+    interface=ImageClassifier,
+    protocols=("tasks.classification.protocol:ClassificationProtocol",),
+    dummy="tasks.classification.dummy:build_dummy",
+))
 
 UNIT = (0.0, 1.0)  # all three are fractions; `bench submit` rejects values outside
 METRICS = (

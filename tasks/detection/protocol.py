@@ -1,14 +1,7 @@
-"""How detection and segmentation are trained and scored: one protocol per family.
+"""How detection is trained and scored (model interface: `tasks.detection.interface.Detector`).
 
-Detection models follow one interface: `model(pixel_values, targets)` returns the model's own
-training loss (targets: a list of {"boxes": [x1, y1, x2, y2] pixels, "labels"}), and
-`model(pixel_values)` returns one {"boxes", "scores", "labels"} dict per image, boxes in pixels.
-Segmentation models return per-pixel class logits (B, K, h, w) at any resolution; the protocol
-upsamples them to the mask's size.
-
-Distributed evaluation: detection predictions are gathered as per-image objects keyed by image id
-and de-duplicated by id (a distributed sampler repeats images to even out the last batch);
-segmentation predictions are tensors of equal shapes gathered with `gather_for_metrics`.
+Distributed evaluation: predictions are gathered as per-image objects keyed by image id and
+de-duplicated by id (a distributed sampler repeats images to even out the last batch).
 """
 
 from __future__ import annotations
@@ -19,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from harness.contracts import Evaluation
+from tasks.detection import FAMILY
 
-IGNORE_INDEX = 255
 GRID = 8  # test images drawn by write_artifacts
 
 
@@ -53,7 +45,7 @@ def detection_metrics(items: Sequence[dict[str, Any]]) -> dict[str, float]:
 
 
 class DetectionProtocol:
-    objectives = ("model_loss",)  # the detector computes its own loss (focal + L1, Hungarian set loss, ...)
+    objectives = FAMILY.objectives  # model_loss: the detector's own loss (focal + L1, Hungarian set loss, ...)
 
     def __init__(self, num_classes: int, class_names: Sequence[str]) -> None:
         self.num_classes, self.class_names = num_classes, tuple(class_names)
@@ -80,72 +72,10 @@ class DetectionProtocol:
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
-        from tasks.detection.pictures import detection_grid
+        from tasks.scenes.pictures import detection_grid
 
         model.eval()
         batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
         preds = model(batch["pixel_values"].to(accelerator.device))
         detection_grid(batch, preds, self.class_names).save(Path(run_dir) / "predictions.png")
-        model.train()
-
-
-def upsampled_logits(model: torch.nn.Module, pixel_values: torch.Tensor) -> torch.Tensor:
-    logits = model(pixel_values)
-    if logits.shape[-2:] != pixel_values.shape[-2:]:
-        logits = F.interpolate(logits, size=pixel_values.shape[-2:], mode="bilinear", align_corners=False)
-    return logits
-
-
-class SegmentationMetrics:
-    """mIoU and pixel accuracy accumulated over the whole dataset (one confusion matrix), not
-    averaged per image; background is a class; pixels equal to IGNORE_INDEX count nowhere. A class
-    absent from both truth and predictions is left out of the mean (torchmetrics' macro weights)."""
-
-    def __init__(self, num_classes: int) -> None:
-        from torchmetrics.classification import MulticlassAccuracy, MulticlassJaccardIndex
-
-        self.iou = MulticlassJaccardIndex(num_classes, average="macro", ignore_index=IGNORE_INDEX)
-        self.acc = MulticlassAccuracy(num_classes, average="micro", ignore_index=IGNORE_INDEX)
-
-    def update(self, preds: torch.Tensor, masks: torch.Tensor) -> None:
-        self.iou.update(preds, masks)
-        self.acc.update(preds, masks)
-
-    def compute(self) -> dict[str, float]:
-        return {"mIoU": float(self.iou.compute()), "pixel_accuracy": float(self.acc.compute())}
-
-
-class SegmentationProtocol:
-    objectives = ("cross_entropy",)  # per-pixel, ignore_index honoured
-
-    def __init__(self, num_classes: int, class_names: Sequence[str]) -> None:
-        self.num_classes, self.class_names = num_classes, tuple(class_names)
-
-    def training_step(self, model: torch.nn.Module, batch: dict[str, Any], objective: str) -> torch.Tensor:
-        return F.cross_entropy(upsampled_logits(model, batch["pixel_values"]), batch["masks"],
-                               ignore_index=IGNORE_INDEX)
-
-    @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
-        model.eval()
-        t0 = time.perf_counter()
-        metrics, n = SegmentationMetrics(self.num_classes), 0
-        for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
-            preds = upsampled_logits(model, batch["pixel_values"]).argmax(1)
-            # drops the images that the distributed sampler repeated to even out the last batch
-            preds, masks = accelerator.gather_for_metrics((preds, batch["masks"]))
-            metrics.update(preds.cpu(), masks.cpu())
-            n += len(masks)
-        out = metrics.compute()
-        model.train()
-        return Evaluation(metrics=out, num_samples=n, seconds=time.perf_counter() - t0)
-
-    @torch.no_grad()
-    def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
-        from tasks.detection.pictures import segmentation_grid
-
-        model.eval()
-        batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
-        preds = upsampled_logits(model, batch["pixel_values"].to(accelerator.device)).argmax(1).cpu()
-        segmentation_grid(batch, preds).save(Path(run_dir) / "predictions.png")
         model.train()

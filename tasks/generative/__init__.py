@@ -16,9 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.registry import register_task
-from harness.specs import Metric, TaskSpec
+from harness.registry import register_family, register_task
+from harness.specs import FamilySpec, Metric, TaskSpec
+from tasks.generative.interface import ConditionalGenerator
 from tasks.shapes.generator import CLASSES, OBJECT_VERSION
+
+FAMILY = register_family(FamilySpec(
+    name="generative",
+    description="class-conditional image generation, scored in a fixed feature network",
+    objectives=("model_loss",),
+    interface=ConditionalGenerator,
+    protocols=("tasks.generative.protocol:GenerativeProtocol",),
+    dummy="tasks.generative.dummy:build_dummy",
+))
 
 
 @dataclass

@@ -19,6 +19,7 @@ import torch
 from tqdm.auto import tqdm
 
 from harness.contracts import Evaluation
+from tasks.generative import FAMILY
 from tasks.generative.metrics import frechet_distance, precision_recall
 from tasks.generative.reference import ReferenceCNN
 
@@ -26,7 +27,7 @@ GRID_PER_CLASS = 8
 
 
 class GenerativeProtocol:
-    objectives = ("model_loss",)  # each method computes its own loss (noise MSE, ELBO, GAN losses)
+    objectives = FAMILY.objectives  # each method computes its own loss (noise MSE, ELBO, GAN losses)
 
     def __init__(self, reference: ReferenceCNN, floor: float, num_classes: int,
                  features: torch.nn.Module | None = None) -> None:

@@ -7,11 +7,21 @@ is imported by `bench list`.
 
 from __future__ import annotations
 
-from harness.registry import register_task
-from harness.specs import HubSource, Metric, Reference, TaskSpec
+from harness.registry import register_family, register_task
+from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
 from tasks.classification import CIFAR10_HUB
 from tasks.multimodal.captions import CAPTIONS_VERSION, COLOUR_NAMES
+from tasks.multimodal.interface import ImageTextModel
 from tasks.shapes.generator import CLASSES
+
+FAMILY = register_family(FamilySpec(
+    name="multimodal",
+    description="image-text models (CLIP): retrieval and zero-shot classification",
+    objectives=("contrastive",),
+    interface=ImageTextModel,
+    protocols=("tasks.multimodal.protocol:RetrievalProtocol", "tasks.multimodal.protocol:ZeroShotProtocol",),
+    dummy="tasks.multimodal.dummy:build_dummy",
+))
 
 UNIT = (0.0, 1.0)
 _RECALL_SOURCE = "torchmetrics RetrievalHitRate(top_k=k) (CLIP_benchmark's definition)"
@@ -38,7 +48,8 @@ ZEROSHOT_PROTOCOL = (
 SCENES = (f"tasks.multimodal.captions v{CAPTIONS_VERSION}: 32x32 scenes of one or two shapes "
           f"({', '.join(CLASSES)}) in {len(COLOUR_NAMES)} named colours and two sizes, five templated "
           "captions each; training scenes sharing a caption string with a val or test scene are dropped")
-FLICKR30K_HUB = HubSource("nlphuji/flickr30k", "refs/convert/parquet", "image", "caption")
+# Unpinned: the hub's parquet export is a branch, and no commit of it could be checked from here.
+FLICKR30K_HUB = HubSource("nlphuji/flickr30k", "refs/convert/parquet", "image", "caption", pinned=False)
 EMBEDDED_PROFILES = {"smoke": {"train_size": 128, "eval_size": 64}}
 
 

@@ -22,6 +22,7 @@ import torch
 from tqdm.auto import tqdm
 
 from harness.contracts import Evaluation
+from tasks.multimodal import FAMILY
 
 RECALL_KS = (1, 5, 10)
 
@@ -31,7 +32,7 @@ def _unwrapped(model: torch.nn.Module) -> torch.nn.Module:
 
 
 class ContrastiveTraining:
-    objectives = ("contrastive",)
+    objectives = FAMILY.objectives
 
     def __init__(self) -> None:
         self._loss = None

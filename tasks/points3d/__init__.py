@@ -7,9 +7,19 @@ Metadata only: the generator, builders and protocol are imported when a run need
 
 from __future__ import annotations
 
-from harness.registry import register_task
-from harness.specs import Metric, Reference, TaskSpec
+from harness.registry import register_family, register_task
+from harness.specs import FamilySpec, Metric, Reference, TaskSpec
 from tasks.points3d.generator import CLASSES, GENERATOR_VERSION
+from tasks.points3d.interface import PointCloudClassifier
+
+FAMILY = register_family(FamilySpec(
+    name="points3d",
+    description="3D shape classification from point clouds",
+    objectives=("cross_entropy",),
+    interface=PointCloudClassifier,
+    protocols=("tasks.points3d.protocol:PointCloudProtocol",),
+    dummy="tasks.points3d.dummy:build_dummy",
+))
 
 UNIT = (0.0, 1.0)
 METRICS = (
@@ -42,7 +52,7 @@ for _name, _rotation, _what in (("primitives-3d", "up", "rotated about the up ax
     register_task(TaskSpec(
         name=_name,
         version=f"1-gen{GENERATOR_VERSION}",
-        family="3d",
+        family="points3d",
         description=f"8-class point-cloud classification of primitive shapes {_what} (no download)",
         dataset=_PRIMITIVES + f"; rotation: {'about the up (y) axis' if _rotation == 'up' else 'uniform in SO(3)'}",
         splits={"train": 4000, "val": 400, "test": 800},
@@ -59,7 +69,7 @@ for _name, _rotation, _what in (("primitives-3d", "up", "rotated about the up ax
 register_task(TaskSpec(
     name="modelnet40",
     version="1",
-    family="3d",
+    family="points3d",
     description="ModelNet40 shape classification from 1,024 points, 40 classes (local copy via data.path; "
     "no download)",
     dataset="ModelNet40 (Wu et al. 2015) from data.path=DIR: the modelnet40_normal_resampled text files "

@@ -12,10 +12,11 @@ from torchmetrics.functional.classification import multiclass_accuracy
 
 from harness.contracts import Evaluation
 from tasks.classification.protocol import gather_logits
+from tasks.points3d import FAMILY
 
 
 class PointCloudProtocol:
-    objectives = ("cross_entropy",)
+    objectives = FAMILY.objectives
 
     def __init__(self, num_classes: int) -> None:
         self.num_classes = num_classes

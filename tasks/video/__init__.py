@@ -6,9 +6,19 @@ Metadata only: the generator, builders and protocol are imported when a run need
 
 from __future__ import annotations
 
-from harness.registry import register_task
-from harness.specs import Metric, Reference, TaskSpec
+from harness.registry import register_family, register_task
+from harness.specs import FamilySpec, Metric, Reference, TaskSpec
 from tasks.video.generator import GENERATOR_VERSION, MOTIONS
+from tasks.video.interface import VideoClassifier
+
+FAMILY = register_family(FamilySpec(
+    name="video",
+    description="video action recognition: clips in, class logits out (multi-view scoring)",
+    objectives=("cross_entropy",),
+    interface=VideoClassifier,
+    protocols=("tasks.video.protocol:VideoProtocol",),
+    dummy="tasks.video.dummy:build_dummy",
+))
 
 UNIT = (0.0, 1.0)
 _ACC = "torchmetrics MulticlassAccuracy(average='micro', top_k={k})"

@@ -17,10 +17,11 @@ from torchmetrics.functional.classification import multiclass_accuracy
 from tqdm.auto import tqdm
 
 from harness.contracts import Evaluation
+from tasks.video import FAMILY
 
 
 class VideoProtocol:
-    objectives = ("cross_entropy",)
+    objectives = FAMILY.objectives
 
     def __init__(self, num_classes: int, views: int, twins: tuple[int, ...] | None = None) -> None:
         self.num_classes, self.views, self.twins = num_classes, views, twins

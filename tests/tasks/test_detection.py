@@ -9,13 +9,9 @@ import torch
 
 from harness import registry
 from harness.errors import UserError
-from tasks.detection.protocol import (
-    IGNORE_INDEX,
-    DetectionProtocol,
-    SegmentationMetrics,
-    dedup_by_image_id,
-    detection_metrics,
-)
+from tasks.detection.protocol import DetectionProtocol, dedup_by_image_id, detection_metrics
+from tasks.scenes.data import IGNORE_INDEX
+from tasks.segmentation.protocol import SegmentationMetrics
 from tasks.shapes.generator import CLASSES, render_scene
 
 

@@ -10,7 +10,7 @@ from harness.contracts import TaskInfo
 
 
 def test_knn_votes_are_weighted_by_similarity_not_counted():
-    from tasks.ssl.protocol import knn_predict
+    from tasks.self_supervised.protocol import knn_predict
 
     bank = torch.tensor([[1.0, 0.0], [0.5, 0.866], [0.5, -0.866]])  # cosine to the query: 1.0, 0.5, 0.5
     labels = torch.tensor([0, 1, 1])
@@ -21,7 +21,7 @@ def test_knn_votes_are_weighted_by_similarity_not_counted():
 
 
 def test_linear_probe_separates_separable_features():
-    from tasks.ssl.protocol import probe_predict
+    from tasks.self_supervised.protocol import probe_predict
 
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(200, 8, generator=gen)
@@ -33,7 +33,7 @@ def test_linear_probe_separates_separable_features():
 
 def test_self_supervised_methods_never_see_labels():
     from harness.tensordata import TensorDict
-    from tasks.ssl.protocol import SSLProtocol
+    from tasks.self_supervised.protocol import SSLProtocol
 
     seen = []
 

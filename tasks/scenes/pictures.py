@@ -84,3 +84,13 @@ def segmentation_grid(batch: dict[str, Any], preds=None) -> Image.Image:
     if preds is not None:
         rows.append(_row([_mask_tile(preds[i], palette) for i in range(n)]))
     return _stack(rows)
+
+
+def truth_detection_grid(batch: dict[str, Any], info: Any) -> Image.Image:
+    """Ground-truth boxes of a batch (`bench show task=... samples=PNG`)."""
+    return detection_grid(batch, None, info.extra["class_names"])
+
+
+def truth_segmentation_grid(batch: dict[str, Any], info: Any) -> Image.Image:
+    """Ground-truth masks of a batch (`bench show task=... samples=PNG`)."""
+    return segmentation_grid(batch)

@@ -21,7 +21,7 @@ CIFAR10_VAL = 5000
 def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_classes: int,
                data_cfg: DataConfig) -> TaskData:
     from harness.tensordata import TensorDict, collate_batched
-    from tasks.ssl.protocol import SSLProtocol
+    from tasks.self_supervised.protocol import SSLProtocol
 
     caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
     parts, tensors = [], {}

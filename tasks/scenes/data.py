@@ -1,4 +1,4 @@
-"""Datasets for the detection and segmentation families, served as Hugging Face `datasets`.
+"""Scenes for the detection and segmentation families, served as Hugging Face `datasets`.
 
 shapes: scenes from `tasks.shapes.generator`, built once per (generator version, image size),
 saved with `save_to_disk` under the cache folder and loaded from there afterwards. Hub tasks:
@@ -232,16 +232,16 @@ class SceneTask:
     size: int  # images are resized to size x size
     num_classes: int  # detection: object classes; segmentation: classes including background
     class_names: Sequence[str]
+    protocol: str  # "module:Class" of the family's scoring object
 
 
 def _task_data(task: SceneTask, splits: dict[str, tuple[SceneTensors, list]]) -> TaskData:
-    from tasks.detection.protocol import DetectionProtocol, SegmentationProtocol
+    from harness.specs import resolve
 
     parts = [a for _, arrays in splits.values() for a in arrays]
     info = TaskInfo(name=task.name, family=task.family, input_shape=(3, task.size, task.size),
                     num_classes=task.num_classes, extra={"class_names": tuple(task.class_names)})
-    protocol = (DetectionProtocol(task.num_classes, task.class_names) if task.family == "detection"
-                else SegmentationProtocol(task.num_classes, task.class_names))
+    protocol = resolve(task.protocol)(task.num_classes, task.class_names)
     return TaskData(info=info, train=splits["train"][0], val=splits["val"][0], test=splits["test"][0],
                     fingerprint=fingerprint(*parts), protocol=protocol, collate=collate)
 
@@ -253,10 +253,9 @@ def build_shapes(task: SceneTask, sizes: dict[str, int], data_cfg: DataConfig) -
                              for s in ("train", "val", "test")})
 
 
-def build_hub_scenes(task: SceneTask, repo_id: str, revision: str, source: SceneSource, val_size: int,
-                     data_cfg: DataConfig) -> TaskData:
+def build_hub_scenes(task: SceneTask, hub, source: SceneSource, val_size: int, data_cfg: DataConfig) -> TaskData:
     """train/val from a fixed permutation (seed 0) of the hub's train split; test = source.test_split."""
-    dd = load_hub_scenes(repo_id, revision, source, data_cfg.path)
+    dd = load_hub_scenes(hub.repo_id, hub.revision, source, data_cfg.path)
     train = dd["train"]
     order = np.random.RandomState(0).permutation(len(train))
     n_val = min(val_size, max(1, len(train) // 10))

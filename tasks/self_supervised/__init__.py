@@ -6,10 +6,20 @@ Metadata only: builders in `data.py`, the protocol in `protocol.py`.
 
 from __future__ import annotations
 
-from harness.registry import register_task
-from harness.specs import Metric, TaskSpec
+from harness.registry import register_family, register_task
+from harness.specs import FamilySpec, Metric, TaskSpec
 from tasks.classification import CIFAR10_HUB
+from tasks.self_supervised.interface import SelfSupervisedEncoder
 from tasks.shapes.generator import CLASSES, OBJECT_VERSION
+
+FAMILY = register_family(FamilySpec(
+    name="self-supervised",
+    description="representation learning without labels, scored by linear probe and kNN",
+    objectives=("self_supervised", "supervised"),
+    interface=SelfSupervisedEncoder,
+    protocols=("tasks.self_supervised.protocol:SSLProtocol",),
+    dummy="tasks.self_supervised.dummy:build_dummy",
+))
 
 UNIT = (0.0, 1.0)
 KNN_K, KNN_T = 20, 0.07
@@ -32,7 +42,7 @@ PROFILES = {"smoke": {"train_size": 96, "eval_size": 48}}
 
 def _builder(name: str):
     def build(data_cfg, profile):
-        from tasks.ssl.data import BUILDERS
+        from tasks.self_supervised.data import BUILDERS
 
         return BUILDERS[name](data_cfg)
 

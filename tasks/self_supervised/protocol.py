@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from harness.contracts import Evaluation
-from tasks.ssl import KNN_K, KNN_T
+from tasks.self_supervised import FAMILY, KNN_K, KNN_T
 
 EMBED_BATCH = 512
 
@@ -47,7 +47,7 @@ def probe_predict(train: torch.Tensor, labels: torch.Tensor, test: torch.Tensor)
 
 
 class SSLProtocol:
-    objectives = ("self_supervised", "supervised")
+    objectives = FAMILY.objectives
 
     def __init__(self, train, num_classes: int) -> None:
         self.train, self.num_classes = train, num_classes

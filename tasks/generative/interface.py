@@ -1,0 +1,20 @@
+"""What a class-conditional generative model takes and returns (the family's contract)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from torch import Tensor
+
+
+class ConditionalGenerator(Protocol):
+    """Training: `model(pixel_values, labels)` -> scalar loss tensor (the method's own: noise MSE, ELBO,
+    GAN losses); pixel_values (B, C, H, W) float in [0, 1], labels (B,) long in [0, K).
+
+    Sampling: `model.generate(labels)` -> (B, C, H, W) float in [0, 1], one image per label.
+    Optional: `model.trajectory(label)` -> (S, C, H, W), a few intermediate images of one sample."""
+
+    def __call__(self, pixel_values: Tensor, labels: Tensor) -> Tensor: ...
+
+    def generate(self, labels: Tensor) -> Tensor: ...
