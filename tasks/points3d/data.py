@@ -40,8 +40,8 @@ def task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_c
         parts[split] = TensorDict(points=torch.from_numpy(np.ascontiguousarray(x, np.float32)),
                                   labels=torch.from_numpy(y.astype(np.int64)))
     # the test rotations tell a method which augmentation matches them (about the up axis, or any)
-    info = TaskInfo(name=name, family="points3d", input_shape=tuple(splits["train"][0].shape[1:]), num_classes=num_classes,
-                    extra={"rotation": rotation, "up_axis": 1})
+    info = TaskInfo(name=name, family="points3d", input_shape=tuple(splits["train"][0].shape[1:]),
+                    num_classes=num_classes, extra={"rotation": rotation, "up_axis": 1})
     return TaskData(info=info, train=parts["train"], val=parts["val"], test=parts["test"],
                     fingerprint=fingerprint(*used), protocol=PointCloudProtocol(num_classes), collate=collate_batched)
 
