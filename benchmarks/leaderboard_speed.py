@@ -106,12 +106,12 @@ def main() -> int:
         print(f"wrote {args.records:,} records in {time.perf_counter() - t0:.1f} s (setup, not timed)")
         runs = [time_once(dirs) for _ in range(args.repeat)]
         t0 = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "harness.cli", "leaderboard", f"dirs=[{dirs[0]},{dirs[1]}]"],
+        done = subprocess.run([sys.executable, "-m", "cli", "leaderboard", f"dirs=[{dirs[0]},{dirs[1]}]"],
                               capture_output=True, text=True, check=True)
         end_to_end = time.perf_counter() - t0
         assert "method-00" in done.stdout
     print(f"imports (once per command): {imports:.2f} s")
-    print(f"end to end, `python -m harness.cli leaderboard dirs=[...]` (start, imports, all phases, exit): "
+    print(f"end to end, `python -m cli leaderboard dirs=[...]` (start, imports, all phases, exit): "
           f"{end_to_end:.2f} s")
     for i, r in enumerate(runs, 1):
         print(f"run {i}: load {r['load']:.2f} s + aggregate {r['aggregate']:.2f} s + render {r['render']:.2f} s "

@@ -1,8 +1,8 @@
 """Multi-process runs: `num_processes=N` re-launches a `bench` command through Accelerate's launcher.
 
     bench run task=digits method=cnn num_processes=2          # what this module does for you
-    accelerate launch --multi_gpu --num_processes 2 -m harness.cli run task=digits method=cnn
-    torchrun --standalone --nproc_per_node 2 -m harness.cli run task=digits method=cnn
+    accelerate launch --multi_gpu --num_processes 2 -m cli run task=digits method=cnn
+    torchrun --standalone --nproc_per_node 2 -m cli run task=digits method=cnn
 
 On a machine without GPUs the processes talk over gloo. Two traps, both handled here: Accelerate
 only forms a CPU process group when told it runs on CPU (otherwise each of N processes silently
@@ -93,7 +93,7 @@ def launch(command: list[str], num_processes: int, mixed_precision: str = "no") 
 
     argv = ["--multi_gpu", "--num_processes", str(num_processes), "--num_machines", "1",
             "--mixed_precision", mixed_precision, "--dynamo_backend", "no", "--main_process_port", "0",
-            "-m", "harness.cli", *command]
+            "-m", "cli", *command]
     # no ACCELERATE_USE_CPU here: make_accelerator, in every worker, picks CPU when there is no GPU
     env = {}
     if "OMP_NUM_THREADS" not in os.environ:  # N processes share the cores; torchrun would say so loudly

@@ -58,7 +58,7 @@ def test_pretrained_loads_from_a_local_save_pretrained_folder(method, tmp_path, 
 
 
 def test_pretrained_bad_path_is_a_user_error(smoke_args, capsys, tmp_path):
-    from harness.cli import main
+    from cli.main import main
 
     assert main(["run", *smoke_args("digits", "vit", f"method.pretrained={tmp_path / 'nope'}")]) == 2
     assert "method.pretrained=" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from harness import registry
-from harness.cli import main
+from cli.main import main
 
 CASES = [
     (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn'?"),
@@ -43,7 +43,7 @@ def test_bad_input_exits_2_with_one_line(argv, message, capsys):
 
 
 def test_method_that_does_not_fit_the_task(capsys):
-    registry.register_method(name="toy-detector", version="1", fits=("detection",),
+    registry.register_method(name="toy-detector", version="1", fits=("detection",), objective="model_loss",
                              params=registry.get_method("linear").params, description="test only")(lambda i, p: None)
     try:
         assert main(["run", "task=digits", "method=toy-detector"]) == 2
@@ -51,6 +51,21 @@ def test_method_that_does_not_fit_the_task(capsys):
         assert "method 'toy-detector' does not fit task 'digits'" in err and "cnn" in err
     finally:
         registry.unregister("toy-detector")
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"fits": ("detektion",)}, "unknown family 'detektion' in method 'toy' (fits=); did you mean 'detection'?"),
+    ({"fits": ("detection",)}, "method 'toy': objective 'cross_entropy' is not offered by family 'detection' "
+                               "(it offers model_loss)"),
+])
+def test_register_method_checks_fits_at_registration(fields, message):
+    from harness.errors import UserError
+
+    with pytest.raises(UserError) as err:
+        registry.register_method(name="toy", version="1", params=registry.get_method("linear").params,
+                                 description="test only", **fields)(lambda i, p: None)
+    assert str(err.value) == message
+    assert "toy" not in registry.methods()
 
 
 def test_bad_data_path_writes_nothing(tmp_path, capsys):
@@ -70,7 +85,7 @@ def test_unwritable_output_dir_fails_before_training(tmp_path, capsys):
 
 
 def test_no_traceback_from_the_console_script():
-    proc = subprocess.run([sys.executable, "-m", "harness.cli", "run", "task=digits", "method=cnnn"],
+    proc = subprocess.run([sys.executable, "-m", "cli", "run", "task=digits", "method=cnnn"],
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

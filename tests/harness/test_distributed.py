@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from harness.cli import main
+from cli.main import main
 from harness.record import load_record
 
 

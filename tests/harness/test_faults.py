@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness import checkpoint, rundir
-from harness.cli import main
+from cli.main import main
 from harness.config import compose
 from harness.record import load_record
 from harness.runner import run
@@ -36,7 +36,7 @@ def test_sigkill_mid_training_then_the_same_command_resumes_to_the_same_metrics(
     reference = run(compose([*args, f"output_dir={tmp_path / 'reference'}"])).record
 
     out = tmp_path / "runs"
-    command = [sys.executable, "-m", "harness.cli", "run", *args, f"output_dir={out}"]
+    command = [sys.executable, "-m", "cli", "run", *args, f"output_dir={out}"]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not any(_epoch(s) >= 1 for s in out.glob("digits/mlp/*/checkpoint/state.json")):
@@ -68,7 +68,7 @@ def _running(pid: int) -> bool:
 def test_killing_a_sweep_ends_the_run_its_worker_is_training(tmp_path):
     out = tmp_path / "runs"
     args = ["task=digits", "method=mlp", "profile=smoke", "data.train_size=null", "trainer.epochs=100000"]
-    sweep = subprocess.Popen([sys.executable, "-m", "harness.cli", "sweep", *args, "seed=0,1", f"output_dir={out}"],
+    sweep = subprocess.Popen([sys.executable, "-m", "cli", "sweep", *args, "seed=0,1", f"output_dir={out}"],
                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not any(_epoch(s) >= 1 for s in out.glob("digits/mlp/*/checkpoint/state.json")):

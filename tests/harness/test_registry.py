@@ -32,7 +32,7 @@ def test_primary_metric_must_be_declared():
 @pytest.mark.parametrize("command", [["list"], ["show", "task=digits"], ["show", "task=mnist"], ["show", "method=vit"]])
 def test_list_and_show_do_not_import_heavy_modules(command):
     code = (
-        "import sys\nfrom harness.cli import main\n"
+        "import sys\nfrom cli.main import main\n"
         f"assert main({command!r}) == 0\n"
         "heavy = [m for m in ('torch', 'transformers', 'diffusers', 'datasets', 'accelerate') if m in sys.modules]\n"
         "assert not heavy, heavy\n"

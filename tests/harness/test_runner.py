@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from harness import checkpoint, registry
-from harness.cli import main
+from cli.main import main
 from harness.config import compose
 from harness.record import load_record
 from harness.runner import run

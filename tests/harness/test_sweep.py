@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness import launchers
-from harness.cli import main
+from cli.main import main
 from harness.sweep import expand, plan
 
 
@@ -91,7 +91,7 @@ def test_slurm_launcher_needs_sbatch(tmp_path, capsys, monkeypatch):
 
 
 def test_list_imports_no_torch_hydra_or_submitit():
-    code = ("import sys\nfrom harness.cli import main\nassert main(['list']) == 0\n"
+    code = ("import sys\nfrom cli.main import main\nassert main(['list']) == 0\n"
             "heavy = [m for m in ('torch', 'hydra', 'omegaconf', 'submitit', 'accelerate') if m in sys.modules]\n"
             "assert not heavy, heavy\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from harness.cli import main
+from cli.main import main
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_list_does_not_import_the_heavy_stack():
     import subprocess
     import sys
 
-    code = ("import sys; from harness.cli import main; main(['list']); "
+    code = ("import sys; from cli.main import main; main(['list']); "
             "print(sorted(m for m in ('pandas', 'matplotlib', 'scipy', 'rich', 'torch') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"

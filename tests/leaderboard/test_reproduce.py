@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
+from cli.main import main
 from harness.config import compose
 from harness.record import Provenance
 from harness.runner import run

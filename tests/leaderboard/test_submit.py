@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cli import main
+from cli.main import main
 from harness.record import Record
 
 FINGERPRINT = "965e177a4084a61b"

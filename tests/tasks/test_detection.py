@@ -188,7 +188,7 @@ def test_shapes_splits_are_cached_and_prefixes_are_stable(tmp_path):
 def test_write_artifacts_and_sample_preview_write_pngs(task, tmp_path):
     from PIL import Image
 
-    from harness.cli import main
+    from cli.main import main
     from harness.config import compose
 
     cfg = compose([f"task={task}", f"method={registry.fitting_methods(registry.get_task(task))[0]}",
@@ -203,7 +203,7 @@ def test_write_artifacts_and_sample_preview_write_pngs(task, tmp_path):
 
 
 def test_samples_for_a_task_without_preview_is_a_user_error(tmp_path, capsys):
-    from harness.cli import main
+    from cli.main import main
 
     assert main(["show", "task=digits", f"samples={tmp_path / 's.png'}"]) == 2
     assert "no sample preview" in capsys.readouterr().err

@@ -82,7 +82,7 @@ def test_run_writes_a_sample_grid_and_a_denoising_strip(smoke_args):
                                               ("method.snr_gamma=-1", "method.snr_gamma"),
                                               ("method.prediction_type=v", "method.prediction_type")])
 def test_bad_sampler_settings_exit_2_with_one_line(arg, message, smoke_args, capsys):
-    from harness.cli import main
+    from cli.main import main
 
     assert main(["run", *smoke_args("digits-gen", "ddpm", arg)]) == 2
     err = capsys.readouterr().err

@@ -130,7 +130,7 @@ def test_default_metric_options_keep_the_config_hash_of_older_records():
     (["task=digits", "metrics.inception_weights=x"], "unknown key 'metrics.inception_weights'"),
 ])
 def test_bad_metric_options_exit_2_with_one_line(args, message, tmp_path, capsys):
-    from harness.cli import main
+    from cli.main import main
 
     method = "vae" if args[0] == "task=digits-gen" else "linear"
     assert main(["run", *args, f"method={method}", "profile=smoke", f"output_dir={tmp_path}"]) == 2

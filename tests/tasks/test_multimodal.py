@@ -139,7 +139,7 @@ def test_pretrained_checkpoint_file_loads_into_the_same_architecture(tmp_path, s
 
 
 def test_unknown_pretrained_tag_offline_is_one_clear_line(smoke_args, capsys):
-    from harness.cli import main
+    from cli.main import main
 
     assert main(["run", *smoke_args("shapes-zeroshot", "clip", "method.model=ViT-B-32", "method.pretrained=nope",
                                     "trainer.epochs=0")]) == 2

@@ -106,7 +106,7 @@ BAD = [("mae", "method.min_scale=0", "must be in (0, 1]"), ("mae", "method.mask_
 @pytest.mark.parametrize(("method", "arg", "message"), BAD, ids=[arg for _, arg, _ in BAD])
 def test_bad_augmentation_and_masking_settings_exit_2_before_any_folder(method, arg, message, smoke_args, tmp_path,
                                                                         capsys):
-    from harness.cli import main
+    from cli.main import main
 
     assert main(["run", *smoke_args("digits-ssl", method, arg)]) == 2
     err = capsys.readouterr().err
