@@ -13,15 +13,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import UserError, check_choice, check_rule, unknown
+from harness.optim import OPTIMIZERS, SCHEDULERS
 from harness.specs import PROFILES, MethodSpec, TaskSpec
 
-OPTIMIZERS = ("adamw", "sgd", "adam")
-SCHEDULERS = ("cosine", "constant")
 PRECISIONS = ("no", "fp16", "bf16")
 
 
@@ -30,19 +31,26 @@ def _check_positive(key: str, value: float | None, allow_zero: bool = False) -> 
         check_rule(key, value, value > 0 or (allow_zero and value == 0), ">= 0" if allow_zero else "> 0")
 
 
+def _help(text: str) -> dict[str, str]:
+    """Field metadata: the one-line meaning `bench run --help` prints beside the key."""
+    return {"help": text}
+
+
 @dataclass
 class TrainerConfig:
-    epochs: int = 10  # 0 = evaluate only (pretrained weights, untrained floors, evaluation-only tasks)
-    batch_size: int = 64  # per device; effective batch = batch_size * world_size
-    eval_batch_size: int = 256
-    lr: float = 1e-3
-    weight_decay: float = 0.0
-    optimizer: str = "adamw"
-    scheduler: str = "cosine"
-    warmup_epochs: int = 0
-    grad_clip: float = 0.0  # 0 disables clipping
-    mixed_precision: str = "no"
-    log_every: int = 1  # epochs between log lines / validation
+    epochs: int = field(default=10, metadata=_help(
+        "0 = evaluate only (pretrained weights, untrained floors, evaluation-only tasks)"))
+    batch_size: int = field(default=64, metadata=_help("per device; effective batch = batch_size * world_size"))
+    eval_batch_size: int = field(default=256, metadata=_help("per device, for validation and test"))
+    lr: float = field(default=1e-3, metadata=_help("peak learning rate (after warmup)"))
+    weight_decay: float = field(default=0.0, metadata=_help("weight decay of the optimizer"))
+    optimizer: str = field(default="adamw", metadata=_help(f"one of {', '.join(OPTIMIZERS)} (harness/optim.py)"))
+    scheduler: str = field(default="cosine", metadata=_help(
+        f"learning-rate schedule after the warmup: one of {', '.join(SCHEDULERS)}"))
+    warmup_epochs: int = field(default=0, metadata=_help("epochs of linear learning-rate warmup"))
+    grad_clip: float = field(default=0.0, metadata=_help("maximum gradient norm; 0 disables clipping"))
+    mixed_precision: str = field(default="no", metadata=_help(f"one of {', '.join(PRECISIONS)} (Accelerate)"))
+    log_every: int = field(default=1, metadata=_help("epochs between log lines / validation"))
 
     def __post_init__(self) -> None:
         _check_positive("trainer.epochs", self.epochs, allow_zero=True)
@@ -60,16 +68,41 @@ class TrainerConfig:
 
 @dataclass
 class DataConfig:
-    path: str | None = None  # local copy of a hub dataset (parquet folder or save_to_disk folder)
-    train_size: int | None = None  # cap on training examples (profiles set it); None = all
-    eval_size: int | None = None  # cap on val and test examples; None = the whole fixed splits
-    cache_dir: str | None = None  # default: $DLBENCH_CACHE or ~/.cache/dlbench
-    num_workers: int = 0
+    path: str | None = field(default=None, metadata=_help(
+        "local copy of a hub dataset (parquet folder or save_to_disk folder)"))
+    train_size: int | None = field(default=None, metadata=_help(
+        "cap on training examples (profiles set it); null = all"))
+    eval_size: int | None = field(default=None, metadata=_help(
+        "cap on val and test examples; null = the whole fixed splits"))
+    cache_dir: str | None = field(default=None, metadata=_help("default: $DLBENCH_CACHE or ~/.cache/dlbench"))
+    num_workers: int = field(default=0, metadata=_help("DataLoader worker processes"))
 
     def __post_init__(self) -> None:
         _check_positive("data.train_size", self.train_size)
         _check_positive("data.eval_size", self.eval_size)
         _check_positive("data.num_workers", self.num_workers, allow_zero=True)
+
+
+@dataclass
+class Selection:
+    """The names that choose what runs; not values in the schema (they pick which schema)."""
+
+    task: str = field(metadata=_help("the task to measure (`bench list` names them)"))
+    method: str = field(metadata=_help("the method to measure it with; its method.* keys follow"))
+    profile: str = field(default="default", metadata=_help(
+        "smoke (seconds), default (the leaderboard's CPU numbers), full (GPU scale)"))
+
+
+@dataclass
+class RunKeys:
+    """The run config's keys that every task and method share (method.* and metrics.* are added per run)."""
+
+    seed: int = field(default=0, metadata=_help("seeds Python, NumPy and torch; part of the config hash"))
+    resume: bool = field(default=False, metadata=_help(
+        "continue the latest unfinished run of this config from its checkpoint"))
+    output_dir: str = field(default="runs", metadata=_help("run folders go to OUTPUT_DIR/<task>/<method>/<run_id>"))
+    trainer: TrainerConfig = field(default_factory=TrainerConfig)
+    data: DataConfig = field(default_factory=DataConfig)
 
 
 @dataclass(frozen=True)
@@ -116,7 +149,8 @@ class RunConfig:
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
 
-SELECTORS = ("task", "method", "profile")
+SELECTORS = tuple(f.name for f in dataclasses.fields(Selection))
+RECORD_NODES = ("trainer", "data", "method", "metrics")  # records from before a task had metrics.* lack it
 
 
 def parse_overrides(args: list[str], command: str = "run") -> list[tuple[str, Any]]:
@@ -147,35 +181,33 @@ def parse_overrides(args: list[str], command: str = "run") -> list[tuple[str, An
 
 
 def _schema(task: TaskSpec, method: MethodSpec) -> type:
-    """The dataclass that OmegaConf checks every key and type against."""
-    fields = [
-        ("seed", int, field(default=0)),
-        ("resume", bool, field(default=False)),
-        ("output_dir", str, field(default="runs")),
-        ("trainer", TrainerConfig, field(default_factory=TrainerConfig)),
-        ("data", DataConfig, field(default_factory=DataConfig)),
-        ("method", method.params, field(default_factory=method.params)),
-    ]
+    """The dataclass that OmegaConf checks every key and type against: RunKeys plus method.* (and metrics.*)."""
+    fields = [("method", method.params, field(default_factory=method.params))]
     if task.metric_params is not None:
         fields.append(("metrics", task.metric_params, field(default_factory=task.metric_params)))
-    return dataclasses.make_dataclass("RunSchema", fields)
+    return dataclasses.make_dataclass("RunSchema", fields, bases=(RunKeys,))
 
 
-def _flat_keys(cls: type, prefix: str = "") -> dict[str, Any]:
-    """Every dotted key of a dataclass schema with its type (for suggestions and messages)."""
+def flat_keys(cls: type, prefix: str = "") -> dict[str, Any]:
+    """Every dotted key of a dataclass schema (nested dataclasses flattened) with its type."""
     hints = typing.get_type_hints(cls)
     keys: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         tp = hints[f.name]
         if dataclasses.is_dataclass(tp):
-            keys.update(_flat_keys(tp, f"{prefix}{f.name}."))
+            keys.update(flat_keys(tp, f"{prefix}{f.name}."))
         else:
             keys[f"{prefix}{f.name}"] = tp
     return keys
 
 
-def _type_name(tp: Any) -> str:
-    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+def type_name(tp: Any) -> str:
+    """`int`, `str | None`, `list[int]`: a type as a reader writes it (in messages and --help)."""
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        return " | ".join(type_name(a) for a in typing.get_args(tp))
+    if typing.get_origin(tp) is not None:
+        return str(tp).replace("typing.", "")
+    return "None" if tp is type(None) else getattr(tp, "__name__", str(tp))
 
 
 def select(pairs: list[tuple[str, Any]]) -> tuple[dict[str, str], list[tuple[str, Any]]]:
@@ -192,11 +224,10 @@ def select(pairs: list[tuple[str, Any]]) -> tuple[dict[str, str], list[tuple[str
     return chosen, rest
 
 
-def compose(args: list[str]) -> RunConfig:
-    """Turn `bench run` arguments into a checked RunConfig, before any work starts."""
+def _resolve(chosen: dict[str, str]) -> tuple[TaskSpec, MethodSpec, str]:
+    """The task, method and profile the selectors name; unknown or unfitting names are UserErrors."""
     from harness import registry
 
-    chosen, rest = select(parse_overrides(args))
     for key in ("task", "method"):
         if key not in chosen:
             names = registry.tasks() if key == "task" else registry.methods()
@@ -207,7 +238,24 @@ def compose(args: list[str]) -> RunConfig:
     profile = chosen.get("profile", "default")
     if profile not in PROFILES:
         raise unknown("profile", profile, PROFILES)
-    return build_config(task, method, profile, rest)
+    return task, method, profile
+
+
+def compose(args: list[str]) -> RunConfig:
+    """Turn `bench run` arguments into a checked RunConfig, before any work starts."""
+    chosen, rest = select(parse_overrides(args))
+    return build_config(*_resolve(chosen), rest)
+
+
+def from_dict(config: dict[str, Any]) -> RunConfig:
+    """Rebuild a RunConfig from a record's resolved config (reproduce, evaluate): its values are merged
+    into the structured schema as the last layer, with the same checks and messages as the command line."""
+    method = dict(config["method"])
+    name = method.pop("name")
+    chosen, _ = select([("task", config["task"]), ("method", name), ("profile", config["profile"])])
+    values = {"seed": config["seed"], "output_dir": config.get("output_dir", "runs"), "method": method}
+    values.update({node: config[node] for node in RECORD_NODES if node in config and node != "method"})
+    return build_config(*_resolve(chosen), recorded=values)
 
 
 def _evaluation_only(task: TaskSpec, method: MethodSpec) -> str | None:
@@ -219,15 +267,12 @@ def _evaluation_only(task: TaskSpec, method: MethodSpec) -> str | None:
     return None
 
 
-def build_config(
-    task: TaskSpec, method: MethodSpec, profile: str, overrides: list[tuple[str, Any]]
-) -> RunConfig:
+def _layered(task: TaskSpec, method: MethodSpec, profile: str, frozen: str | None) -> Any:
+    """The schema in struct mode with the profile layers merged in, lowest precedence first."""
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    schema = _schema(task, method)
-    keys = _flat_keys(schema)
-    cfg = OmegaConf.structured(schema)
+    cfg = OmegaConf.structured(_schema(task, method))
     OmegaConf.set_struct(cfg, True)
     layers = [
         ("task profile", {"data": dict(task.profiles.get(profile, {}))}),
@@ -235,7 +280,6 @@ def build_config(
         (f"method profile for {task.name}",
          {k: dict(v) for k, v in method.task_profiles.get(task.name, {}).get(profile, {}).items()}),
     ]
-    frozen = _evaluation_only(task, method)
     if frozen:
         layers.append((frozen, {"trainer": {"epochs": 0}}))
     for where, layer in layers:
@@ -243,17 +287,73 @@ def build_config(
             cfg = OmegaConf.merge(cfg, layer)
         except OmegaConfBaseException as err:  # a registry bug, not user input
             raise ValueError(f"{where} of {task.name}/{method.name}: {err}") from err
+    return cfg
+
+
+def _flatten(values: dict[str, Any], keys: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested record values as dotted keys; a dict is a node unless the schema has a key of that name."""
+    flat: dict[str, Any] = {}
+    for name, value in values.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and key not in keys:
+            flat.update(_flatten(value, keys, f"{key}."))
+        else:
+            flat[key] = value
+    return flat
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The dotted keys of one task/method schema with their types, and the one-line errors about them."""
+
+    types: dict[str, Any]
+    task: str
+    method: str
+
+    def check(self, key: str) -> None:
+        if key not in self.types:
+            where = (f"method {self.method}" if key.startswith("method.")
+                     else f"task {self.task}" if key.startswith("metrics.") else "the run config")
+            raise unknown("key", key, self.types, where=where)
+
+    def wrong_type(self, key: str, value: Any) -> UserError:
+        return UserError(f"wrong type for '{key}': {value!r} is not {type_name(self.types[key])}")
+
+
+def _merge_recorded(cfg: Any, values: dict[str, Any], keys: _Keys) -> Any:
+    """A record's values merged into the layered schema in one structured merge (reproduce, evaluate)."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    flat = _flatten(values, keys.types)
+    for key in flat:
+        keys.check(key)
+    try:
+        return OmegaConf.merge(cfg, values)
+    except OmegaConfBaseException as err:
+        key = str(getattr(err, "full_key", "") or "")
+        if key in flat:
+            raise keys.wrong_type(key, flat[key]) from None
+        raise UserError(f"invalid config: {str(err).splitlines()[0]}") from None
+
+
+def build_config(task: TaskSpec, method: MethodSpec, profile: str, overrides: Sequence[tuple[str, Any]] = (), *,
+                 recorded: dict[str, Any] | None = None) -> RunConfig:
+    """Schema defaults < profiles < `recorded` (a record's config) < `overrides` (the command line), checked."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    keys = _Keys(flat_keys(_schema(task, method)), task.name, method.name)
+    frozen = _evaluation_only(task, method)
+    cfg = _layered(task, method, profile, frozen)
+    if recorded is not None:
+        cfg = _merge_recorded(cfg, recorded, keys)
     for key, value in overrides:
-        if key not in keys:
-            where = ("method " + method.name if key.startswith("method.")
-                     else f"task {task.name}" if key.startswith("metrics.") else "the run config")
-            raise unknown("key", key, keys, where=where)
+        keys.check(key)
         try:
             OmegaConf.update(cfg, key, value, merge=False)
         except OmegaConfBaseException:
-            raise UserError(
-                f"wrong type for '{key}': {value!r} is not {_type_name(keys[key])}"
-            ) from None
+            raise keys.wrong_type(key, value) from None
     try:
         obj = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
@@ -261,40 +361,6 @@ def build_config(
     if frozen and obj.trainer.epochs != 0:
         raise UserError(f"{frozen} is evaluated without training; drop trainer.epochs={obj.trainer.epochs} "
                         "(or set it to 0)")
-    return RunConfig(
-        task=task.name,
-        method_name=method.name,
-        profile=profile,
-        seed=obj.seed,
-        trainer=obj.trainer,
-        data=obj.data,
-        method=obj.method,
-        resume=obj.resume,
-        output_dir=obj.output_dir,
-        metrics=getattr(obj, "metrics", None),
-    )
-
-
-def from_dict(config: dict[str, Any]) -> RunConfig:
-    """Rebuild a RunConfig from a record's resolved config (used by reproduce and resume)."""
-    method = dict(config["method"])
-    name = method.pop("name")
-    args = [f"task={config['task']}", f"method={name}", f"profile={config['profile']}"]
-    args += [f"seed={config['seed']}", f"output_dir={json.dumps(config.get('output_dir', 'runs'))}"]
-    for node in ("trainer", "data", "metrics"):  # records from before a task had metrics.* lack that node
-        args += [f"{node}.{k}={_literal(v)}" for k, v in config.get(node, {}).items()]
-    args += [f"method.{k}={_literal(v)}" for k, v in method.items()]
-    return compose(args)
-
-
-def _literal(value: Any) -> str:
-    """A Python value as a Hydra override literal."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_literal(v) for v in value) + "]"
-    return repr(value)
+    return RunConfig(task=task.name, method_name=method.name, profile=profile, seed=obj.seed, trainer=obj.trainer,
+                     data=obj.data, method=obj.method, resume=obj.resume, output_dir=obj.output_dir,
+                     metrics=getattr(obj, "metrics", None))

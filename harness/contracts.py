@@ -3,7 +3,7 @@
     task.build(DataConfig, profile)      -> TaskData        (what a task hands the runner)
     method.build(TaskInfo, params)       -> torch.nn.Module (what a method hands the runner)
     TaskData.protocol.training_step(model, batch, objective) -> scalar loss tensor
-    TaskData.protocol.evaluate(accelerator, model, loader) -> Evaluation
+    TaskData.protocol.evaluate(accelerator, model, loader, desc, per_example=False) -> Evaluation
 
 The runner owns the loop, devices, seeding, checkpoints and records; the protocol (one per task
 family, under tasks/) owns how a batch becomes a loss and how predictions become metrics.
@@ -33,9 +33,24 @@ class TaskInfo:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """A protocol's scores of one split, and (when asked) what each example contributed to them.
+
+    `per_example` is None unless `evaluate` was called with per_example=True (the runner asks for the
+    test split only; the val split, scored every epoch, pays nothing). When filled it is a dict of
+    equal-length columns (1-D numpy arrays, 2-D arrays read as one list per row, or lists), one row
+    per example of the split, each example exactly once at any world size, and always an
+    `example_id` column of unique ints: the example's index in the split (evaluation loaders are
+    not shuffled and `gather_for_metrics` returns whole batches in dataset order, the sampler's
+    repeats dropped) or the dataset's own id where it has one (detection's image_id). The other
+    columns must let anyone recompute the split's metrics on a resample of its rows: per-example
+    correctness or scores for metrics that are means over examples (accuracy, recall@k), and the
+    per-example predictions or statistics for set-level ones (boxes for mAP, intersection and union
+    pixel counts for mIoU, features for FD). The runner writes them to per_example.parquet."""
+
     metrics: dict[str, float]
     num_samples: int
     seconds: float
+    per_example: dict[str, Any] | None = None
 
 
 class TaskProtocol(Protocol):
@@ -50,7 +65,8 @@ class TaskProtocol(Protocol):
     ) -> torch.Tensor: ...
 
     def evaluate(
-        self, accelerator: Accelerator, model: torch.nn.Module, loader: DataLoader, desc: str
+        self, accelerator: Accelerator, model: torch.nn.Module, loader: DataLoader, desc: str,
+        per_example: bool = False,
     ) -> Evaluation: ...
 
 

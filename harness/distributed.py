@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from harness import options
-from harness.errors import UserError
 
 if TYPE_CHECKING:
     from accelerate import Accelerator
+
 
 def launched_world_size() -> int:
     """The world size a launcher (torchrun, accelerate launch --multi_gpu) set up; 1 when none did."""
@@ -56,24 +53,6 @@ def make_accelerator(mixed_precision: str = "no") -> Accelerator:
         raise RuntimeError(f"the launcher started {launched} processes but Accelerate formed a group of "
                            f"{accelerator.num_processes} ({accelerator.distributed_type}); see docs/distributed.md")
     return accelerator
-
-
-@dataclass
-class LaunchOptions:
-    num_processes: int = 1  # processes on this machine; > 1 re-launches the command through Accelerate
-
-    def __post_init__(self) -> None:
-        options.check_at_least("num_processes", self.num_processes, 1)
-
-
-def pop_num_processes(args: list[str], command: str) -> tuple[int, list[str]]:
-    """`num_processes=N` taken out of a command's arguments (it is not part of the run config)."""
-    given, rest = options.split(args, lambda key: key == "num_processes")
-    value = options.parse(given, LaunchOptions, command).num_processes
-    if launched_world_size() > 1 and value not in (1, launched_world_size()):
-        raise UserError(f"'bench {command}' already runs in {launched_world_size()} processes; "
-                        f"drop num_processes={value}")
-    return value, rest
 
 
 def should_launch(num_processes: int) -> bool:

@@ -11,25 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from harness import distributed, options, rundir
+from harness import distributed, rundir
 from harness.config import RunConfig
 from harness.contracts import Evaluation
 from harness.errors import UserError
-
-
-@dataclass
-class EvaluateOptions:
-    num_processes: int = 1
-    eval_batch_size: int | None = None  # per device; default: the run's trainer.eval_batch_size
-    out: str | None = None  # also write {"metrics", "num_samples", "world_size", ...} as JSON here
-
-    def __post_init__(self) -> None:
-        options.check_at_least("num_processes", self.num_processes, 1)
-        if self.eval_batch_size is not None:
-            options.check_at_least("eval_batch_size", self.eval_batch_size, 1)
 
 
 def load_run_config(run_dir: Path) -> RunConfig:
@@ -79,27 +66,24 @@ def evaluate(cfg: RunConfig, weights: Path) -> Evaluation:
     return data.protocol.evaluate(accelerator, model, loader, "test")
 
 
-def evaluate_command(args: list[str]) -> int:
-    """`bench evaluate RUN_DIR [num_processes=N] [eval_batch_size=B] [out=PATH]`."""
-    folders = [a for a in args if "=" not in a]
-    opts = options.parse([a for a in args if "=" in a], EvaluateOptions, "evaluate")
-    if len(folders) != 1:
-        raise UserError("'bench evaluate' takes one run folder, for example: bench evaluate runs/digits/cnn/<run_id>")
-    run_dir = Path(folders[0])
+def load_run(run_dir: Path, eval_batch_size: int | None = None) -> tuple[RunConfig, Path]:
+    """A run's config (with `eval_batch_size` per device when given) and the weights to score."""
     cfg = load_run_config(run_dir)
     weights = checkpoint_weights(run_dir)
-    if opts.eval_batch_size is not None:
-        cfg = dataclasses.replace(cfg, trainer=dataclasses.replace(cfg.trainer, eval_batch_size=opts.eval_batch_size))
-    if distributed.should_launch(opts.num_processes):
-        rest = [a for a in args if options.option_key(a) != "num_processes"]
-        return distributed.launch(["evaluate", *rest], opts.num_processes, cfg.trainer.mixed_precision)
+    if eval_batch_size is not None:
+        cfg = dataclasses.replace(cfg, trainer=dataclasses.replace(cfg.trainer, eval_batch_size=eval_batch_size))
+    return cfg, weights
+
+
+def evaluate_and_report(run_dir: Path, cfg: RunConfig, weights: Path, out: str | None) -> Evaluation:
+    """Score this process's share; the main process prints the metrics (and writes them to `out`)."""
     result = evaluate(cfg, weights)
     from accelerate import PartialState
 
     state = PartialState()  # the one `evaluate` set up
     if state.is_main_process:
-        _report(run_dir, weights, cfg, result, state.num_processes, opts.out)
-    return 0
+        _report(run_dir, weights, cfg, result, state.num_processes, out)
+    return result
 
 
 def _report(run_dir: Path, weights: Path, cfg: RunConfig, result: Evaluation, world: int, out: str | None) -> None:

@@ -10,7 +10,6 @@ returns the path of the record it wrote. A failing run never stops the others; i
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import sys
@@ -19,13 +18,11 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from harness import distributed, rundir
-from harness.errors import UserError
-
-if TYPE_CHECKING:
-    from harness.sweep import SweepOptions
+from harness.errors import UserError, unknown
+from harness.sweep_options import SweepOptions
 
 
 @dataclass(frozen=True)
@@ -79,14 +76,16 @@ def run_job(args: list[str], num_processes: int = 1) -> str:
 
 def outcome_from_record(job: Job, path: str, seconds: float) -> Outcome:
     """done or failed, as the record says (a run that stopped on a non-finite loss wrote a failed record)."""
+    from harness.record import load_record
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        record = load_record(path)
+    except UserError as err:
         return Outcome(job, "failed", path, f"record unreadable: {err}", seconds)
-    if data.get("status") != "completed":
-        return Outcome(job, "failed", path, str(data.get("error")), seconds)
-    name = data["primary_metric"]["name"]
-    return Outcome(job, "done", path, None, seconds, f"{name} {data['metrics'][name]:.4f}")
+    if record.status != "completed":
+        return Outcome(job, "failed", path, str(record.error), seconds)
+    name = record.primary_metric.name
+    return Outcome(job, "done", path, None, seconds, f"{name} {record.metrics[name]:.4f}")
 
 
 def _one_line(err: BaseException) -> str:
@@ -263,3 +262,10 @@ class Launcher:
 
 
 LAUNCHERS: dict[str, Launcher] = {"local": Launcher(run_local), "slurm": Launcher(run_slurm, check_slurm)}
+
+
+def get_launcher(name: str) -> Launcher:
+    """The launcher called `name`; an unknown name is a UserError with close matches."""
+    if name not in LAUNCHERS:
+        raise unknown("launcher", name, LAUNCHERS)
+    return LAUNCHERS[name]

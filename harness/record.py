@@ -25,6 +25,8 @@ class TaskRef(_Strict):
     name: str
     version: str
     dataset_fingerprint: str
+    # the task reads a hub revision that is not a pinned commit (a branch): its data may change under it
+    unpinned: bool = False
 
 
 class MethodRef(_Strict):
@@ -66,6 +68,16 @@ class EpochLog(_Strict):
     seconds: float = Field(ge=0)
 
 
+class PerExampleRef(_Strict):
+    """The run's per-example test outputs, a parquet file beside record.json (see
+    harness.contracts.Evaluation for its columns): what paired tests and error analysis read."""
+
+    file: str = Field(pattern=r"^\w[\w.-]*$")  # a file name in the run folder
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    rows: int = Field(ge=0)
+    columns: list[str]
+
+
 class Record(_Strict):
     schema_version: Literal[1] = SCHEMA_VERSION
     run_id: str = Field(min_length=1)
@@ -84,6 +96,7 @@ class Record(_Strict):
     timings: Timings
     num_parameters: int = Field(ge=0)
     provenance: Provenance
+    per_example: PerExampleRef | None = None  # absent in records written before it existed
 
     @field_validator("metrics")
     @classmethod

@@ -7,7 +7,6 @@ ids apart when runs of one config start in the same second (sweeps, threads, sev
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -65,9 +64,14 @@ def check_writable(output_dir: str, need_bytes: int = MIN_FREE_BYTES) -> None:
 
 
 def is_completed(run_dir: Path) -> bool:
+    """The run folder holds a valid record of a completed run."""
+    from pydantic import ValidationError
+
+    from harness.record import Record
+
     try:
-        return json.loads((run_dir / RECORD).read_text()).get("status") == "completed"
-    except (OSError, ValueError):
+        return Record.model_validate_json((run_dir / RECORD).read_bytes()).status == "completed"
+    except (OSError, ValidationError):
         return False
 
 

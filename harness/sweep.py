@@ -15,54 +15,23 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from harness import options, rundir
+from harness import rundir
 from harness.config import RunConfig
-from harness.errors import UserError, unknown
-from harness.launchers import LAUNCHERS, Job, Outcome, outcome_from_record
+from harness.errors import UserError
+from harness.launchers import Job, Outcome, get_launcher, outcome_from_record
+from harness.sweep_options import SweepOptions
 
 SWEEP_DIR = ".sweep"  # under output_dir: one log per run, submitit's files; hidden from record scans
 
 
-@dataclass
-class SlurmOptions:
-    partition: str | None = None  # None: the cluster's default partition
-    time_min: int = 60  # time limit of each run's job, in minutes
-    gpus_per_run: int = 1  # GPUs of each job; one process per GPU unless num_processes is given
-    cpus_per_run: int = 4
-
-    def __post_init__(self) -> None:
-        options.check_at_least("slurm.time_min", self.time_min, 1)
-        options.check_at_least("slurm.gpus_per_run", self.gpus_per_run, 0)
-        options.check_at_least("slurm.cpus_per_run", self.cpus_per_run, 1)
-
-
-@dataclass
-class SweepOptions:
-    jobs: int = 1  # runs at the same time (local worker processes; SLURM array parallelism)
-    rerun: bool = False  # run grid points whose completed record exists, too
-    launcher: str = "local"
-    num_processes: int = 1  # processes per run (harness.distributed)
-    slurm: SlurmOptions = field(default_factory=SlurmOptions)
-
-    def __post_init__(self) -> None:
-        options.check_at_least("jobs", self.jobs, 1)
-        options.check_at_least("num_processes", self.num_processes, 1)
-        if self.launcher not in LAUNCHERS:
-            raise unknown("launcher", self.launcher, LAUNCHERS)
-
-
-OPTION_KEYS = ("jobs", "rerun", "launcher", "num_processes")
-
-
-def is_option(key: str) -> bool:
-    return key in OPTION_KEYS or key.startswith("slurm.")
+def _key(arg: str) -> str:
+    return arg.split("=", 1)[0]
 
 
 # -- the grid ---------------------------------------------------------------------------------------
@@ -107,8 +76,7 @@ class Point:
 
 
 def _label(cfg: RunConfig, args: list[str], swept: list[str]) -> str:
-    shown = [a for a in args if options.option_key(a) in swept and options.option_key(a) not in
-             ("task", "method", "seed")]
+    shown = [a for a in args if _key(a) in swept and _key(a) not in ("task", "method", "seed")]
     return " ".join([f"{cfg.task}/{cfg.method_name} seed={cfg.seed}", *shown])
 
 
@@ -117,15 +85,18 @@ RecordKey = tuple[str, str, str, int]  # what makes two runs the same: task vers
 
 def completed_records(root: Path) -> dict[RecordKey, Path]:
     """Completed records under runs/<task>/<method>/, by RecordKey."""
+    from pydantic import ValidationError
+
+    from harness.record import Record
+
     found: dict[RecordKey, Path] = {}
     for path in sorted(root.glob(f"*/{rundir.RECORD}")):  # oldest first: the newest wins
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("status") == "completed":
-                key = (data["task"]["version"], data["method"]["name"], data["config_hash"], data["seed"])
-                found[key] = path
-        except (OSError, ValueError, KeyError, TypeError):
+            record = Record.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError):
             continue  # not a record we can trust to skip a run
+        if record.status == "completed":
+            found[(record.task.version, record.method.name, record.config_hash, record.seed)] = path
     return found
 
 
@@ -137,7 +108,7 @@ def plan(grid: list[list[str]], swept: list[str], rerun: bool) -> list[Point]:
     points, seen = [], set()
     records: dict[Path, dict[RecordKey, Path]] = {}
     for args in grid:
-        if not any(options.option_key(a) == "resume" for a in args):
+        if not any(_key(a) == "resume" for a in args):
             args = [*args, "resume=true"]
         try:
             cfg = compose(args)
@@ -220,15 +191,21 @@ def _print_summary(outcomes: list[Outcome], seconds: float) -> None:
             print(f"  {o.status:<8} {o.job.label}  {o.score}  {o.record}")
 
 
-# -- the command ------------------------------------------------------------------------------------
+# -- the sweep -------------------------------------------------------------------------------------
 
-def sweep_command(args: list[str]) -> int:
-    """`bench sweep KEY=A,B ... [jobs=N] [rerun=true] [launcher=local|slurm] [num_processes=N] [slurm.*=...]`."""
-    option_args, run_args = options.split(args, is_option)
-    opts = options.parse(option_args, SweepOptions, "sweep")
+@dataclass(frozen=True)
+class SweepResult:
+    outcomes: list[Outcome]  # one per grid point that ended (done, skipped or failed)
+    total: int  # grid points
+    interrupted: bool  # Ctrl-C stopped it: the same command finishes the rest
+
+
+def run_sweep(run_args: list[str], opts: SweepOptions) -> SweepResult:
+    """Expand `run_args` (Hydra's multirun grammar), check every point, skip the done ones, run the rest."""
+    launcher = get_launcher(opts.launcher)
     grid, swept = expand(run_args)
     points = plan(grid, swept, opts.rerun)
-    LAUNCHERS[opts.launcher].check()
+    launcher.check()
     for output_dir in sorted({p.cfg.output_dir for p in points if p.existing is None}):
         rundir.check_writable(output_dir)
     _print_grid(points, swept, opts)
@@ -241,16 +218,11 @@ def sweep_command(args: list[str]) -> int:
     if todo:
         progress = Progress(len(todo))
         try:
-            LAUNCHERS[opts.launcher].run(todo, opts, progress.report)
+            launcher.run(todo, opts, progress.report)
         except KeyboardInterrupt:
             interrupted = True
         finally:
             progress.close()
         outcomes += progress.outcomes
     _print_summary(outcomes, time.perf_counter() - start)
-    if interrupted:
-        print(f"interrupted after {len(outcomes)} of {len(points)} run(s); the same command finishes the rest "
-              "(completed runs are skipped, cut-off ones resume)", file=sys.stderr)
-        return 130
-    return 1 if any(o.status == "failed" for o in outcomes) else 0
-
+    return SweepResult(outcomes, len(points), interrupted)

@@ -15,14 +15,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.errors import UserError, unknown
+from harness.errors import UserError
 from harness.record import Provenance, Record, load_record
 
 DEFAULT_TOLERANCE = 0.01
 # what must be equal for "exact": the code's and libraries' versions and where the numbers were computed
 ENVIRONMENT = ("dlbench_version", "python", "torch", "transformers", "accelerate", "datasets",
                "platform", "device", "world_size")
-OPTIONS = ("tolerance", "output_dir")
 
 
 @dataclass
@@ -88,27 +87,8 @@ def report(c: Comparison) -> None:
         print(f"  verdict: NOT reproduced: a difference exceeds {c.tolerance:g}")
 
 
-def _parse(args: list[str]) -> tuple[list[Path], float | None, str | None]:
-    from harness.config import parse_overrides
-
-    options = dict(parse_overrides([a for a in args if "=" in a]))
-    for key in options:
-        if key not in OPTIONS:
-            raise unknown("option", key, OPTIONS, where="'bench reproduce'")
-    tolerance = options.get("tolerance")
-    if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float))
-                                  or not tolerance >= 0):
-        raise UserError(f"tolerance must be a number >= 0, got {tolerance!r}")
-    paths = [Path(a) for a in args if "=" not in a]
-    if not paths:
-        raise UserError("'bench reproduce' needs record files, for example: bench reproduce runs/.../record.json")
-    output_dir = options.get("output_dir")
-    return paths, None if tolerance is None else float(tolerance), None if output_dir is None else str(output_dir)
-
-
-def reproduce_command(args: list[str]) -> int:
-    """`bench reproduce RECORD... [tolerance=X] [output_dir=DIR]`: 0 when every record reproduces."""
-    paths, tolerance, output_dir = _parse(args)
+def reproduce_all(paths: list[Path], output_dir: str | None, tolerance: float | None) -> list[Comparison]:
+    """Every record re-run (under output_dir, else a temporary folder) and compared; each comparison printed."""
     loaded = [(path, load_record(path)) for path in paths]  # every file checked before any training
     for path, rec in loaded:
         if rec.status != "completed":
@@ -117,6 +97,4 @@ def reproduce_command(args: list[str]) -> int:
         comparisons = [reproduce(path, rec, output_dir or tmp, tolerance) for path, rec in loaded]
         for c in comparisons:
             report(c)
-    failed = sum(not c.reproduced_ok for c in comparisons)
-    print(f"\n{len(comparisons)} record(s): {len(comparisons) - failed} reproduced, {failed} not")
-    return 1 if failed else 0
+    return comparisons

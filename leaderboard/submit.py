@@ -4,8 +4,8 @@
     bench submit runs/digits/mlp                # check, then copy to leaderboard/records/<task>/<method>/<run_id>.json
     bench validate leaderboard/records          # before merging: the committed records still pass
 
-A submission is data: each file is parsed with `json.loads` and validated by the pydantic `Record`
-schema; nothing in it is imported, unpickled, instantiated or executed, and names in it are only
+A submission is data: each file is read as text and validated by the pydantic `Record` schema
+(`Record.model_validate_json`); nothing in it is imported, unpickled, instantiated or executed, and names in it are only
 looked up in the registry's dicts. Every rule is a small function in CHECKS that returns its
 reasons for rejecting one record (empty: no objection), so a new rule is one new function.
 `submit` copies nothing unless every record is accepted: a pull request is fixed as a whole.
@@ -13,7 +13,6 @@ reasons for rejecting one record (empty: no objection), so a new rule is one new
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
@@ -23,8 +22,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from harness import registry
-from harness.errors import UserError, did_you_mean, unknown
+from harness.errors import UserError, did_you_mean
 from harness.record import Record
+from leaderboard.load import read_record
 from leaderboard.load import record_files as files_under
 
 RECORDS_ROOT = Path("leaderboard/records")  # relative to the project root, like runs/; where leaderboard.load reads
@@ -172,19 +172,22 @@ CHECKS: list[Check] = [
 # -- files ---------------------------------------------------------------------------------------
 
 def parse_record(path: Path) -> tuple[Record | None, list[str]]:
-    """json.loads then the schema; the reasons when either fails."""
+    """The file's text validated by the Record schema; the reasons when it is not JSON or not a record."""
     try:
         if path.stat().st_size > MAX_BYTES:
             return None, [f"file is larger than {MAX_BYTES:,} bytes; a record is a few KB"]
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as err:
         return None, [f"cannot read: {err}"]
-    except (ValueError, RecursionError) as err:  # UnicodeDecodeError is a ValueError too
+    except ValueError as err:  # UnicodeDecodeError: not text, so not JSON
         return None, [f"not JSON: {err}"]
     try:
-        return Record.model_validate(data), []
+        return Record.model_validate_json(text), []
     except ValidationError as err:
-        return None, [f"schema: {'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in err.errors()]
+        errors = err.errors()
+        if errors[0]["type"] == "json_invalid":  # syntax, or nesting past the parser's recursion limit
+            return None, [f"not JSON: {errors[0]['msg']}"]
+        return None, [f"schema: {'.'.join(map(str, e['loc'])) or 'record'}: {e['msg']}" for e in errors]
 
 
 def record_files(paths: list[str]) -> list[Path]:
@@ -209,17 +212,13 @@ def leaderboard_context(root: Path, inputs: list[Path]) -> Context:
     for path in files_under(root) if root.is_dir() else []:
         if path.resolve() in skip:
             continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-            continue  # `bench validate` on the root reports it
-        if not isinstance(data, dict):
+        record, _ = read_record(path)  # an invalid one is reported by `bench validate` on the root
+        if record is None:
+            ctx.leaderboard_ids[path.stem] = path  # records there are named <run_id>.json: still taken
             continue
-        ctx.leaderboard_ids[str(data.get("run_id", path.stem))] = path
-        task = data.get("task")
-        if isinstance(task, dict) and data.get("status") == "completed":
-            key = (str(task.get("name")), str(task.get("version")), str(data.get("profile")))
-            ctx.fingerprints.setdefault(key, set()).add(str(task.get("dataset_fingerprint")))
+        ctx.leaderboard_ids[record.run_id] = path
+        if record.status == "completed":
+            ctx.fingerprints.setdefault(_data_key(record), set()).add(record.task.dataset_fingerprint)
     return ctx
 
 
@@ -242,22 +241,10 @@ def destination(rec: Record, root: Path) -> Path:
     return root / rec.task.name / rec.method.name / f"{rec.run_id}.json"
 
 
-# -- the commands --------------------------------------------------------------------------------
+# -- reporting and copying -----------------------------------------------------------------------
 
-def _parse(command: str, args: list[str]) -> tuple[list[str], Path]:
-    from harness.config import parse_overrides
-
-    paths = [a for a in args if "=" not in a]
-    options = dict(parse_overrides([a for a in args if "=" in a]))
-    for key in options:
-        if key != "root":
-            raise unknown("option", key, ["root"], where=f"'bench {command}'")
-    if not paths:
-        raise UserError(f"'bench {command}' needs record files or folders, for example: bench {command} runs/digits")
-    return paths, Path(str(options.get("root", RECORDS_ROOT)))
-
-
-def _report(verdicts: list[Verdict]) -> None:
+def report(verdicts: list[Verdict]) -> None:
+    """One line per accepted record, one per reason a record is rejected, and the count."""
     for v in verdicts:
         if v.accepted and v.record is not None:
             r = v.record
@@ -268,23 +255,8 @@ def _report(verdicts: list[Verdict]) -> None:
     print(f"{len(verdicts)} record(s): {len(verdicts) - rejected} accepted, {rejected} rejected")
 
 
-def validate_command(args: list[str]) -> int:
-    """`bench validate PATH... [root=DIR]`: 0 when every record is accepted, 1 otherwise."""
-    paths, root = _parse("validate", args)
-    verdicts = check_files(record_files(paths), root)
-    _report(verdicts)
-    return 0 if all(v.accepted for v in verdicts) else 1
-
-
-def submit_command(args: list[str]) -> int:
-    """`bench submit PATH... [root=DIR]`: validate, then copy all of them or none."""
-    paths, root = _parse("submit", args)
-    verdicts = check_files(record_files(paths), root)
-    _report(verdicts)
-    if not all(v.accepted for v in verdicts):
-        print("nothing copied: fix or remove the rejected records and submit again")
-        return 1
-    for v in verdicts:
-        if v.record is not None:  # always, once accepted
-            print(f"copied {v.path} -> {v.record.write(destination(v.record, root))}")
-    return 0
+def copy(verdict: Verdict, root: Path) -> Path:
+    """Write an accepted record to its place under `root`: <task>/<method>/<run_id>.json."""
+    if verdict.record is None or not verdict.accepted:
+        raise ValueError(f"{verdict.path} was not accepted")
+    return verdict.record.write(destination(verdict.record, root))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from torch import Tensor
 
 
+@runtime_checkable
 class ImageClassifier(Protocol):
     """`model(pixel_values)`: pixel_values (B, C, H, W) float in [0, 1] -> logits (B, K), K = num_classes.
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torchmetrics.functional.classification import multiclass_accuracy, multiclass_f1_score
@@ -30,10 +32,12 @@ class ClassificationProtocol:
         return OBJECTIVES[objective](model(batch["pixel_values"]), batch["labels"])
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         logits, labels, seconds = gather_logits(accelerator, model, loader, desc, "pixel_values")
         return Evaluation(metrics=classification_metrics(logits, labels, self.num_classes),
-                          num_samples=len(labels), seconds=seconds)
+                          num_samples=len(labels), seconds=seconds,
+                          per_example=classification_columns(logits, labels) if per_example else None)
 
 
 @torch.no_grad()
@@ -63,3 +67,11 @@ def classification_metrics(logits: torch.Tensor, labels: torch.Tensor, num_class
         "f1_macro": float(multiclass_f1_score(preds, labels, average="macro", **kw)),
         "balanced_accuracy": float(multiclass_accuracy(preds, labels, average="macro", **kw)),
     }
+
+
+def classification_columns(logits: torch.Tensor, labels: torch.Tensor) -> dict[str, Any]:
+    """One row per example, in split order (gather_logits keeps it): accuracy is the mean of `correct`,
+    and `confidence` (the top softmax probability) serves calibration and error analysis."""
+    confidence, preds = logits.float().softmax(dim=1).max(dim=1)
+    return {"example_id": np.arange(len(labels)), "label": labels.numpy(), "prediction": preds.numpy(),
+            "correct": (preds == labels).numpy(), "confidence": confidence.numpy()}

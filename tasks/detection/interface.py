@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from torch import Tensor
 
 
+@runtime_checkable
 class Detector(Protocol):
     """Training: `model(pixel_values, targets)` -> scalar loss tensor (the detector's own loss);
     pixel_values (B, 3, H, W) float in [0, 1]; targets: B dicts {"boxes": (n_i, 4) float [x1, y1, x2, y2]

@@ -44,6 +44,32 @@ def detection_metrics(items: Sequence[dict[str, Any]]) -> dict[str, float]:
     return {"mAP": float(out["map"]), "mAP50": float(out["map_50"]), "mAP75": float(out["map_75"])}
 
 
+# per-example column -> key of a `detection_metrics` item
+_COLUMN_KEYS = {"pred_boxes": "boxes", "pred_scores": "scores", "pred_labels": "labels",
+                "gt_boxes": "gt_boxes", "gt_labels": "gt_labels"}
+
+
+def detection_columns(items: Sequence[dict[str, Any]]) -> dict[str, list]:
+    """One row per test image (example_id: the dataset's image_id), its predictions and its truth as
+    list columns (boxes [x1, y1, x2, y2] pixels): `detection_items` turns rows back into what
+    `detection_metrics` takes, so mAP can be recomputed on any resample of the images."""
+    return {"example_id": [int(it["image_id"]) for it in items]} | {
+        column: [it[key].tolist() for it in items] for column, key in _COLUMN_KEYS.items()}
+
+
+def _tensor(values: Sequence, boxes: bool) -> torch.Tensor:
+    if boxes:  # (n, 4), also when n = 0
+        return torch.tensor([list(box) for box in values], dtype=torch.float64).reshape(-1, 4)
+    return torch.tensor(list(values))
+
+
+def detection_items(columns: dict[str, Sequence]) -> list[dict[str, Any]]:
+    """The inverse of `detection_columns` (rows read back from parquet hold arrays or lists)."""
+    return [{"image_id": int(i)} | {key: _tensor(columns[column][n], boxes=key.endswith("boxes"))
+                                    for column, key in _COLUMN_KEYS.items()}
+            for n, i in enumerate(columns["example_id"])]
+
+
 class DetectionProtocol:
     objectives = FAMILY.objectives  # model_loss: the detector's own loss (focal + L1, Hungarian set loss, ...)
 
@@ -55,7 +81,8 @@ class DetectionProtocol:
         return model(batch["pixel_values"], targets)
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         model.eval()
         t0 = time.perf_counter()
         items: list[dict[str, Any]] = []
@@ -68,7 +95,8 @@ class DetectionProtocol:
         items = dedup_by_image_id(items)
         metrics = detection_metrics(items)
         model.train()
-        return Evaluation(metrics=metrics, num_samples=len(items), seconds=time.perf_counter() - t0)
+        return Evaluation(metrics=metrics, num_samples=len(items), seconds=time.perf_counter() - t0,
+                          per_example=detection_columns(items) if per_example else None)
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, TaskSpec
 from tasks.generative.interface import ConditionalGenerator
-from tasks.shapes.generator import CLASSES, OBJECT_VERSION
+from tasks.shapes import CLASSES, OBJECT_VERSION
 
 FAMILY = register_family(FamilySpec(
     name="generative",

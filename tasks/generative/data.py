@@ -8,7 +8,10 @@ import torch
 
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
-from tasks.classification.data import cache_root, cached_dataset_dict, fingerprint, load_digits_splits
+from tasks.data.cache import cache_root, cached_dataset_dict
+from tasks.data.digits import load_digits_splits
+from tasks.data.fingerprint import fingerprint
+from tasks.data.splits import apply_caps
 from tasks.shapes.generator import CLASSES, OBJECT_VERSION, render_object
 
 SHAPES_GEN_SPLITS = {"train": (3000, 11), "val": (400, 12), "test": (400, 13)}  # size, seed
@@ -67,12 +70,12 @@ def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_
 
         features, inception_hash = load_inception(metrics.inception_weights)
         feature_tag = f"inception{inception_hash}"
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    tensors = {s: TensorDict(pixel_values=x[: caps[s]], labels=y[: caps[s]]) for s, (x, y) in full.items()}
+    capped = apply_caps(full, data_cfg)
+    tensors = {s: TensorDict(pixel_values=x, labels=y) for s, (x, y) in capped.items()}
     with torch.no_grad():
         floor = frechet_distance(features(tensors["val"].tensors["pixel_values"]),
                                  features(tensors["test"].tensors["pixel_values"]))
-    used = [t[: caps[s]].numpy() for s, pair in full.items() for t in pair]
+    used = [t.numpy() for pair in capped.values() for t in pair]
     info = TaskInfo(name=name, family="generative", input_shape=tuple(full["train"][0].shape[1:]),
                     num_classes=num_classes)
     # the feature network is part of the fingerprint: FDs in different feature spaces never meet

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 
@@ -40,7 +42,8 @@ class GenerativeProtocol:
         return model(batch["pixel_values"], batch["labels"])
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         model.eval()
         reference = self.reference.to(accelerator.device)
         features = self.features.to(accelerator.device)
@@ -62,7 +65,8 @@ class GenerativeProtocol:
                    "class_accuracy": float((logits.argmax(1) == labels).double().mean()),
                    "fd_real_floor": self.floor}
         model.train()
-        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=seconds)
+        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=seconds,
+                          per_example=_columns(real, fake, logits, labels) if per_example else None)
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
@@ -77,3 +81,13 @@ class GenerativeProtocol:
             steps = model.trajectory(labels[:1]).clamp(0, 1).cpu()
             save_image(steps, Path(run_dir) / "trajectory.png", nrow=len(steps), padding=1)
         model.train()
+
+
+def _columns(real: torch.Tensor, fake: torch.Tensor, logits: torch.Tensor, labels: torch.Tensor) -> dict[str, Any]:
+    """One row per test label (example_id: its index in the split, gather_for_metrics keeps the order):
+    the sample generated for it and the real test image, both in the FD features, so FD and
+    precision/recall can be recomputed on a resample; class_correct is what class_accuracy averages."""
+    preds = logits.argmax(1)
+    return {"example_id": np.arange(len(labels)), "label": labels.numpy(), "class_prediction": preds.numpy(),
+            "class_correct": (preds == labels).numpy(), "real_features": real.float().numpy(),
+            "generated_features": fake.float().numpy()}

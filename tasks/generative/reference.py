@@ -10,7 +10,6 @@ precision/recall; its head scores the class-conditional samples.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import torch
@@ -59,12 +58,13 @@ def load_or_train(path: Path, images: torch.Tensor, labels: torch.Tensor, num_cl
     """The cached reference network at `path` (trained first when missing) and its weights' hash."""
     from safetensors.torch import load_file, save_file
 
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    from tasks.data.cache import build_once
+
+    def write(tmp: Path) -> None:
         model = _train(images, labels, num_classes)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
-        os.replace(tmp, path)
+
+    build_once(path, write)  # trained by one process; the others wait, then load its weights
     model = ReferenceCNN(images.shape[1], num_classes)
     model.load_state_dict(load_file(str(path)))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]

@@ -18,14 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tasks.multimodal import CAPTIONS_VERSION, COLOUR_NAMES, COLOURS  # noqa: F401 (the tasks read them here too)
 from tasks.shapes.generator import CLASSES, shape_mask
 
-CAPTIONS_VERSION = "4"
-COLOURS = {  # name -> RGB; far apart from each other and from the dark background
-    "red": (220, 40, 40), "green": (40, 185, 60), "blue": (50, 90, 235), "cyan": (60, 215, 225),
-    "yellow": (235, 220, 50), "purple": (160, 60, 210), "orange": (245, 140, 30), "white": (240, 240, 240),
-}
-COLOUR_NAMES = tuple(COLOURS)
 SIZES = {"small": (0.13, 0.16), "large": (0.21, 0.25)}  # radius as a fraction of the image side
 CELLS = ("top left corner", "top middle", "top right corner", "middle left", "center", "middle right",
          "bottom left corner", "bottom middle", "bottom right corner")

@@ -15,7 +15,9 @@ from torch.utils.data import Dataset
 
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
-from tasks.classification.data import cached_dataset_dict, fingerprint
+from tasks.data.cache import cached_dataset_dict
+from tasks.data.fingerprint import fingerprint
+from tasks.data.splits import apply_caps
 from tasks.multimodal.captions import CAPTIONS_VERSION, COLOUR_NAMES, PARTIAL_DROPS, partial, render_captioned
 from tasks.shapes.generator import CLASSES
 
@@ -86,8 +88,7 @@ def _images(part) -> torch.Tensor:
     return torch.from_numpy(np.asarray(part.with_format("numpy")["image"])).permute(0, 3, 1, 2).contiguous()
 
 
-def captioned(part, n: int | None, train: bool, partial: float = 0.0) -> CaptionedImages:
-    part = part.select(range(min(n or len(part), len(part))))
+def captioned(part, train: bool, partial: float = 0.0) -> CaptionedImages:
     return CaptionedImages(_images(part), [tuple(c) for c in part["captions"]], train, partial)
 
 
@@ -102,8 +103,9 @@ def build_shapes_retrieval(data_cfg: DataConfig) -> TaskData:
     from tasks.multimodal.protocol import RetrievalProtocol
 
     dd = load_scenes(data_cfg)
-    train = captioned(dd["train"], data_cfg.train_size, train=True)
-    val, test = (captioned(dd[s], data_cfg.eval_size, train=False) for s in ("val", "test"))
+    rows = apply_caps({s: dd[s] for s in ("train", "val", "test")}, data_cfg)
+    train = captioned(rows["train"], train=True)
+    val, test = (captioned(rows[s], train=False) for s in ("val", "test"))
     info = TaskInfo("shapes-retrieval", "multimodal", (3, IMAGE_SIZE, IMAGE_SIZE), 0)
     return TaskData(info=info, train=train, val=val, test=test,
                     fingerprint=fingerprint(*caption_arrays(train, val, test)), protocol=RetrievalProtocol(),
@@ -122,10 +124,9 @@ SHAPES_ZEROSHOT_TEMPLATES = {
 }
 
 
-def _labelled(part, n: int | None):
+def _labelled(part):
     from harness.tensordata import TensorDict
 
-    part = part.select(range(min(n or len(part), len(part))))
     return TensorDict(pixel_values=_images(part).float() / 255.0, label_shape=torch.tensor(part["shape"]),
                       label_colour=torch.tensor(part["colour"]))
 
@@ -135,8 +136,9 @@ def build_shapes_zeroshot(data_cfg: DataConfig) -> TaskData:
     from tasks.multimodal.protocol import ZeroShotProtocol
 
     dd = load_scenes(data_cfg)
-    train = captioned(dd["train"], data_cfg.train_size, train=True, partial=ZEROSHOT_PARTIAL)
-    val, test = (_labelled(dd[s], data_cfg.eval_size) for s in ("zs_val", "zs_test"))
+    rows = apply_caps({"train": dd["train"], "val": dd["zs_val"], "test": dd["zs_test"]}, data_cfg)
+    train = captioned(rows["train"], train=True, partial=ZEROSHOT_PARTIAL)
+    val, test = _labelled(rows["val"]), _labelled(rows["test"])
     label_sets = {"shape": (CLASSES, SHAPES_ZEROSHOT_TEMPLATES["shape"]),
                   "colour": (COLOUR_NAMES, SHAPES_ZEROSHOT_TEMPLATES["colour"])}
     parts = caption_arrays(train) + [t.numpy() for d in (val, test) for t in d.tensors.values()]

@@ -13,7 +13,9 @@ import torch
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
 from harness.errors import UserError
-from tasks.classification.data import fingerprint, load_hub_dataset
+from tasks.data.fingerprint import fingerprint
+from tasks.data.hub import load_hub
+from tasks.data.splits import apply_caps
 from tasks.multimodal import CIFAR10_HUB as CIFAR10
 from tasks.multimodal import FLICKR30K_HUB as FLICKR30K
 
@@ -44,16 +46,16 @@ def build_flickr30k(data_cfg: DataConfig) -> TaskData:
     from tasks.multimodal.data import CaptionedImages, caption_arrays
     from tasks.multimodal.protocol import RetrievalProtocol
 
-    dd = load_hub_dataset(FLICKR30K, data_cfg.path, splits=("test",))
+    dd = load_hub(FLICKR30K, data_cfg.path, splits=("test",))
     rows = dd["test"]
     if "split" not in rows.column_names:
         raise UserError("flickr30k: the data has no 'split' column (the Karpathy split); expected the columns of "
                         f"{FLICKR30K.repo_id}")
     side = IMAGE_SIDE["flickr30k-retrieval"]
+    karpathy = apply_caps({k: rows.filter(lambda s, k=k: s == k, input_columns="split") for k in ("val", "test")},
+                          data_cfg)
     parts = {}
-    for name, karpathy in (("val", "val"), ("test", "test")):
-        part = rows.filter(lambda s, k=karpathy: s == k, input_columns="split")
-        part = part.select(range(min(data_cfg.eval_size or len(part), len(part))))
+    for name, part in karpathy.items():
         captions = [tuple(c[:CAPTIONS_PER_IMAGE]) for c in part["caption"]]
         if any(len(c) < CAPTIONS_PER_IMAGE for c in captions):
             raise UserError(f"flickr30k: every image needs {CAPTIONS_PER_IMAGE} captions in 'caption'")
@@ -69,11 +71,12 @@ def build_cifar10_zeroshot(data_cfg: DataConfig) -> TaskData:
     from harness.tensordata import TensorDict, collate_batched
     from tasks.multimodal.protocol import ZeroShotProtocol
 
-    dd = load_hub_dataset(CIFAR10, data_cfg.path)
+    dd = load_hub(CIFAR10, data_cfg.path)
     side = IMAGE_SIDE["cifar10-zeroshot"]
+    # val: the first 500 of the hub's train split (nothing is trained), unless a cap says otherwise
+    rows = apply_caps({"val": dd["train"], "test": dd["test"]}, data_cfg, uncapped={"val": 500})
     parts = {}
-    for name, split, n in (("val", "train", 500), ("test", "test", None)):
-        part = dd[split].select(range(min(data_cfg.eval_size or n or len(dd[split]), len(dd[split]))))
+    for name, part in rows.items():
         parts[name] = TensorDict(pixel_values=_pixels(part[CIFAR10.image_column], side).float() / 255.0,
                                  label_class=torch.tensor(part[CIFAR10.label_column], dtype=torch.long))
     empty = TensorDict(pixel_values=torch.empty(0, 3, side, side), label_class=torch.empty(0, dtype=torch.long))

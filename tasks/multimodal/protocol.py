@@ -17,7 +17,9 @@ and caption counts once at any world size.
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 
@@ -67,11 +69,28 @@ def recall_at_k(scores: torch.Tensor, positives: torch.Tensor, ks: tuple[int, ..
     return out
 
 
+def query_hits(scores: torch.Tensor, positives: torch.Tensor, ks: tuple[int, ...]) -> dict[int, torch.Tensor]:
+    """Per query, whether any of its positives is in its top k (the hits that recall_at_k averages)."""
+    top = positives.gather(1, scores.topk(min(max(ks), scores.shape[1]), dim=1).indices)
+    return {k: top[:, :k].any(dim=1) for k in ks}
+
+
+def retrieval_columns(scores: torch.Tensor, positives: torch.Tensor, captions: int) -> dict[str, Any]:
+    """One row per test image (example_id: its index in the split, gather_for_metrics keeps the order):
+    i2t_hit@k for the image as query, and t2i_hit@k as a list of `captions` booleans, one per caption
+    of the image as query. i2t_r<k> is the mean of i2t_hit@k; t2i_r<k> the mean over all list items."""
+    i2t, t2i = query_hits(scores, positives, RECALL_KS), query_hits(scores.T, positives.T, RECALL_KS)
+    n = len(scores)
+    return ({"example_id": np.arange(n)} | {f"i2t_hit@{k}": hit.numpy() for k, hit in i2t.items()}
+            | {f"t2i_hit@{k}": hit.reshape(n, captions).numpy() for k, hit in t2i.items()})
+
+
 class RetrievalProtocol(ContrastiveTraining):
     """Image-to-text and text-to-image Recall@1/5/10 over a split with K captions per image."""
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         model.eval()
         clip = accelerator.unwrap_model(model)
         t0 = time.perf_counter()
@@ -95,7 +114,8 @@ class RetrievalProtocol(ContrastiveTraining):
         metrics = {f"i2t_r{k_}": v for k_, v in i2t.items()} | {f"t2i_r{k_}": v for k_, v in t2i.items()}
         metrics["mean_recall"] = sum(metrics.values()) / len(metrics)
         model.train()
-        return Evaluation(metrics=metrics, num_samples=n, seconds=seconds)
+        return Evaluation(metrics=metrics, num_samples=n, seconds=seconds,
+                          per_example=retrieval_columns(scores, positives, k) if per_example else None)
 
 
 class ZeroShotProtocol(ContrastiveTraining):
@@ -122,7 +142,8 @@ class ZeroShotProtocol(ContrastiveTraining):
         return out
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         model.eval()
         clip = accelerator.unwrap_model(model)
         t0 = time.perf_counter()
@@ -138,10 +159,17 @@ class ZeroShotProtocol(ContrastiveTraining):
             for i, n in enumerate(names):
                 preds[n].append(parts[i].cpu())
                 labels[n].append(parts[len(names) + i].cpu())
-        metrics = {}
+        metrics, columns = {}, {}
         for n in names:
-            hits = (torch.cat(preds[n]) == torch.cat(labels[n])[:, None]).double()  # (samples, 1 + templates)
+            pred, label = torch.cat(preds[n]), torch.cat(labels[n])
+            hits = (pred == label[:, None]).double()  # (samples, 1 + templates)
             metrics[f"{n}_top1"] = float(hits[:, 0].mean())
             metrics[f"{n}_top1_per_template"] = float(hits[:, 1:].mean())
+            # one row per test image: the ensemble's answer, and each template's alone as a list
+            columns |= {f"{n}_label": label.numpy(), f"{n}_prediction": pred[:, 0].numpy(),
+                        f"{n}_correct": hits[:, 0].bool().numpy(),
+                        f"{n}_correct_per_template": hits[:, 1:].bool().numpy()}
         model.train()
-        return Evaluation(metrics=metrics, num_samples=len(hits), seconds=time.perf_counter() - t0)
+        columns = ({"example_id": np.arange(len(hits))} | columns) if per_example else None
+        return Evaluation(metrics=metrics, num_samples=len(hits), seconds=time.perf_counter() - t0,
+                          per_example=columns)

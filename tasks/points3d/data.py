@@ -8,7 +8,9 @@ import torch
 
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
-from tasks.classification.data import cached_dataset_dict, fingerprint
+from tasks.data.cache import cached_dataset_dict
+from tasks.data.fingerprint import fingerprint
+from tasks.data.splits import apply_caps, capped_sizes
 from tasks.points3d.generator import CLASSES, GENERATOR_VERSION, render_cloud
 
 POINTS = 1024
@@ -32,13 +34,10 @@ def task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_c
     from harness.tensordata import TensorDict, collate_batched
     from tasks.points3d.protocol import PointCloudProtocol
 
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    parts, used = {}, []
-    for split, (x, y) in splits.items():
-        x, y = x[: caps[split]], y[: caps[split]]
-        used += [x, y]
-        parts[split] = TensorDict(points=torch.from_numpy(np.ascontiguousarray(x, np.float32)),
-                                  labels=torch.from_numpy(y.astype(np.int64)))
+    capped = apply_caps(splits, data_cfg)
+    used = [a for pair in capped.values() for a in pair]
+    parts = {split: TensorDict(points=torch.from_numpy(np.ascontiguousarray(x, np.float32)),
+                               labels=torch.from_numpy(y.astype(np.int64))) for split, (x, y) in capped.items()}
     # the test rotations tell a method which augmentation matches them (about the up axis, or any)
     info = TaskInfo(name=name, family="points3d", input_shape=tuple(splits["train"][0].shape[1:]),
                     num_classes=num_classes, extra={"rotation": rotation, "up_axis": 1})
@@ -48,8 +47,7 @@ def task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_c
 
 def build_primitives(name: str, rotation: str, data_cfg: DataConfig) -> TaskData:
     # cloud i depends only on (seed, i): a capped split is a prefix of the full one, and only it is rendered
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    sizes = {split: min(caps[split] or n, n) for split, (n, _) in SPLITS.items()}
+    sizes = capped_sizes({split: n for split, (n, _) in SPLITS.items()}, data_cfg)
     key = "-".join(str(n) for n in sizes.values())
     dd = cached_dataset_dict(data_cfg, ("primitives-3d", GENERATOR_VERSION, rotation, key),
                              lambda: _dataset_dict(rotation, sizes))

@@ -18,8 +18,8 @@ import math
 
 import numpy as np
 
-GENERATOR_VERSION = "1"
-CLASSES = ("sphere", "cube", "cylinder", "cone", "torus", "pyramid", "prism", "octahedron")
+from tasks.points3d import CLASSES, GENERATOR_VERSION  # noqa: F401 (the tasks read them here too)
+
 ROTATIONS = ("up", "so3")
 OVERSAMPLE = 2  # draw twice the points, so that a missing part still leaves enough to pick from
 

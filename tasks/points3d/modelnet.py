@@ -21,7 +21,8 @@ import numpy as np
 from harness.config import DataConfig
 from harness.contracts import TaskData
 from harness.errors import UserError
-from tasks.classification.data import cached_dataset_dict
+from tasks.data.cache import cached_dataset_dict
+from tasks.data.splits import holdout
 
 MODELNET_VERSION = "1"
 POINTS = 1024
@@ -102,9 +103,8 @@ def _dataset_dict(root: Path, read):
     if len(classes) != NUM_CLASSES:
         raise UserError(f"data.path: {len(classes)} shape names, expected {NUM_CLASSES}")
     x, y = splits["train"]
-    order = np.random.RandomState(0).permutation(len(y))
-    n_val = min(VAL_SIZE, max(1, len(y) // 10))
-    parts = {"train": order[:-n_val], "val": order[-n_val:]}
+    train_idx, val_idx = holdout(len(y), VAL_SIZE)
+    parts = {"train": train_idx, "val": val_idx}
     features = Features({"points": Array2D((POINTS, 3), "float32"), "label": ClassLabel(names=classes)})
     out = {s: Dataset.from_dict({"points": x[i], "label": y[i]}, features=features) for s, i in parts.items()}
     out["test"] = Dataset.from_dict({"points": splits["test"][0], "label": splits["test"][1]}, features=features)

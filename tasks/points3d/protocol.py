@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torchmetrics.functional.classification import multiclass_accuracy
 
 from harness.contracts import Evaluation
-from tasks.classification.protocol import gather_logits
+from tasks.classification.protocol import classification_columns, gather_logits
 from tasks.points3d import FAMILY
 
 
@@ -24,11 +24,13 @@ class PointCloudProtocol:
     def training_step(self, model: torch.nn.Module, batch: dict[str, torch.Tensor], objective: str) -> torch.Tensor:
         return F.cross_entropy(model(batch["points"]), batch["labels"])
 
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         logits, labels, seconds = gather_logits(accelerator, model, loader, desc, "points")
         preds = logits.argmax(dim=1)
         kw = {"num_classes": self.num_classes, "validate_args": False}
         metrics = {"overall_accuracy": float(multiclass_accuracy(preds, labels, average="micro", **kw)),
                    # torchmetrics' macro average skips classes absent from both labels and predictions
                    "mean_class_accuracy": float(multiclass_accuracy(preds, labels, average="macro", **kw))}
-        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=seconds)
+        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=seconds,
+                          per_example=classification_columns(logits, labels) if per_example else None)

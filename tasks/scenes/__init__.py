@@ -6,7 +6,7 @@ is registered here; this module stays light (the builders import `tasks.scenes.d
 from __future__ import annotations
 
 from harness.specs import HubSource
-from tasks.shapes.generator import CLASSES, GENERATOR_VERSION
+from tasks.shapes import CLASSES, GENERATOR_VERSION
 
 SHAPES = (
     f"tasks.shapes.generator v{GENERATOR_VERSION}: 64x64 RGB scenes of 1-4 shapes "

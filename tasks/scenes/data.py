@@ -1,9 +1,8 @@
 """Scenes for the detection and segmentation families, served as Hugging Face `datasets`.
 
-shapes: scenes from `tasks.shapes.generator`, built once per (generator version, image size),
-saved with `save_to_disk` under the cache folder and loaded from there afterwards. Hub tasks:
-`datasets.load_dataset(repo, revision=...)`, or the same call on a local folder (`data.path=`),
-which is how the tests feed them tiny parquet fixtures with the hub's columns.
+shapes: scenes from `tasks.shapes.generator`, built once per (generator version, image size) in the
+data layer's cache (`tasks.data.cache`). Hub tasks: `tasks.data.hub.load_hub` (the pinned revision,
+or a local copy with the hub's columns, `data.path=`), val held out of the hub's train split.
 
 Every split becomes an in-memory `SceneTensors`: images resized to the task's square size, boxes
 as [x1, y1, x2, y2] pixels of the resized image, masks resized with nearest neighbours.
@@ -11,24 +10,23 @@ as [x1, y1, x2, y2] pixels of the resized image, masks resized with nearest neig
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
-from harness.errors import UserError
-from tasks.classification.data import cache_root, fingerprint
+from harness.specs import HubSource
+from tasks.data.cache import cached_dataset_dict
+from tasks.data.fingerprint import fingerprint
+from tasks.data.hub import load_hub
+from tasks.data.splits import apply_caps, holdout
 from tasks.shapes.generator import CLASSES, GENERATOR_VERSION, render_scene
 
 IGNORE_INDEX = 255  # mask value that no metric and no loss counts
 SPLIT_SEEDS = {"train": 0, "val": 1, "test": 2}
-VAL_ALIASES = {"val": ("validation",), "validation": ("val",)}
 
 
 @dataclass(frozen=True)
@@ -111,57 +109,15 @@ def scene_rows(split: str, n: int, size: int, first_id: int = 0) -> dict[str, li
 
 def load_shapes_splits(data_cfg: DataConfig, sizes: dict[str, int], size: int):
     """The shapes DatasetDict (full split sizes), built on first use and cached with save_to_disk."""
-    from datasets import Dataset, DatasetDict, load_from_disk
-    from datasets.utils.logging import disable_progress_bar
 
-    disable_progress_bar()
-    path = cache_root(data_cfg) / "shapes" / f"v{GENERATOR_VERSION}-{size}px"
-    if not (path / "dataset_dict.json").is_file():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
+    def make():
+        from datasets import Dataset, DatasetDict
+
         ids = {"train": 0, "val": 1_000_000, "test": 2_000_000}  # image ids unique across splits
-        dd = DatasetDict({s: Dataset.from_dict(scene_rows(s, n, size, ids[s]), features=_features())
-                          for s, n in sizes.items()})
-        dd.save_to_disk(str(tmp))
-        try:
-            os.replace(tmp, path)
-        except OSError:  # another process finished first; its copy is identical
-            shutil.rmtree(tmp, ignore_errors=True)
-    return load_from_disk(str(path))
+        return DatasetDict({s: Dataset.from_dict(scene_rows(s, n, size, ids[s]), features=_features())
+                            for s, n in sizes.items()})
 
-
-# -- hub datasets ----------------------------------------------------------------------------------
-def load_hub_scenes(repo_id: str, revision: str, source: SceneSource, path: str | None):
-    """The hub dataset at its pinned revision, or a local copy in the same format."""
-    from datasets import DatasetDict, load_dataset, load_from_disk
-
-    if path is None:
-        try:
-            return load_dataset(repo_id, revision=revision)
-        except (ConnectionError, OSError) as err:
-            raise UserError(f"cannot load {repo_id} from the hub ({type(err).__name__}); "
-                            "download it elsewhere and pass data.path=DIR") from None
-    p = Path(path).expanduser()
-    if not p.is_dir():
-        raise UserError(f"data.path '{path}' is not a folder; point it at the dataset's parquet files "
-                        "or a save_to_disk folder")
-    if (p / "dataset_dict.json").is_file():
-        dd = load_from_disk(str(p))
-    else:
-        try:
-            dd = load_dataset(str(p))
-        except (ValueError, FileNotFoundError) as err:
-            raise UserError(f"data.path '{path}': no dataset found ({err})") from None
-    if isinstance(dd, DatasetDict) and source.test_split not in dd:
-        for alias in VAL_ALIASES.get(source.test_split, ()):  # local folders name val-*.parquet "validation"
-            if alias in dd:
-                dd[source.test_split] = dd.pop(alias)
-    if not isinstance(dd, DatasetDict) or not {"train", source.test_split} <= set(dd):
-        raise UserError(f"data.path '{path}': expected 'train' and '{source.test_split}' splits, found {sorted(dd)}")
-    for column in (source.image_column, source.objects_column, source.mask_column):
-        if column is not None and column not in dd["train"].column_names:
-            raise UserError(f"data.path '{path}': missing column '{column}' (has {dd['train'].column_names})")
-    return dd
+    return cached_dataset_dict(data_cfg, ("shapes", f"v{GENERATOR_VERSION}-{size}px"), make)
 
 
 # -- from rows to tensors --------------------------------------------------------------------------
@@ -182,13 +138,12 @@ def _to_xyxy(boxes: np.ndarray, fmt: str) -> np.ndarray:
     raise ValueError(f"unknown bbox format {fmt!r}")
 
 
-def split_tensors(ds, source: SceneSource, size: int, n: int | None, task_kind: str,
+def split_tensors(ds, source: SceneSource, size: int, task_kind: str,
                   id_offset: int = 0) -> tuple[SceneTensors, list[np.ndarray]]:
-    """The first n rows of a split as SceneTensors at size x size, plus the arrays to fingerprint."""
+    """The rows of a (capped) split as SceneTensors at size x size, plus the arrays to fingerprint."""
     import torch
     from PIL import Image as PILImage
 
-    ds = ds.select(range(min(n or len(ds), len(ds))))
     images, ids, boxes, labels, masks = [], [], [], [], []
     for i, row in enumerate(ds):
         img = row[source.image_column].convert("RGB")
@@ -248,24 +203,19 @@ def _task_data(task: SceneTask, splits: dict[str, tuple[SceneTensors, list]]) ->
 
 def build_shapes(task: SceneTask, sizes: dict[str, int], data_cfg: DataConfig) -> TaskData:
     dd = load_shapes_splits(data_cfg, sizes, task.size)
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    return _task_data(task, {s: split_tensors(dd[s], SHAPES_SOURCE, task.size, caps[s], task.family)
-                             for s in ("train", "val", "test")})
+    rows = apply_caps({s: dd[s] for s in ("train", "val", "test")}, data_cfg)
+    return _task_data(task, {s: split_tensors(ds, SHAPES_SOURCE, task.size, task.family) for s, ds in rows.items()})
 
 
-def build_hub_scenes(task: SceneTask, hub, source: SceneSource, val_size: int, data_cfg: DataConfig) -> TaskData:
-    """train/val from a fixed permutation (seed 0) of the hub's train split; test = source.test_split."""
-    dd = load_hub_scenes(hub.repo_id, hub.revision, source, data_cfg.path)
+def build_hub_scenes(task: SceneTask, hub: HubSource, source: SceneSource, val_size: int,
+                     data_cfg: DataConfig) -> TaskData:
+    """train/val = `holdout` of the hub's train split; test = source.test_split."""
+    dd = load_hub(hub, data_cfg.path, splits=("train", source.test_split),
+                  columns=(source.image_column, source.objects_column, source.mask_column))
     train = dd["train"]
-    order = np.random.RandomState(0).permutation(len(train))
-    n_val = min(val_size, max(1, len(train) // 10))
-    n_train = min(data_cfg.train_size or len(train) - n_val, len(train) - n_val)
-    n_eval = data_cfg.eval_size
-    splits = {
-        "train": split_tensors(train.select(order[:n_train]), source, task.size, None, task.family),
-        "val": split_tensors(train.select(order[len(train) - n_val:]), source, task.size, n_eval, task.family,
-                             id_offset=len(train)),
-        "test": split_tensors(dd[source.test_split], source, task.size, n_eval, task.family,
-                              id_offset=2 * len(train)),
-    }
-    return _task_data(task, splits)
+    train_idx, val_idx = holdout(len(train), val_size)
+    rows = apply_caps({"train": train.select(train_idx), "val": train.select(val_idx), "test": dd[source.test_split]},
+                      data_cfg)
+    offsets = {"train": 0, "val": len(train), "test": 2 * len(train)}  # ids of rows without an image_id column
+    return _task_data(task, {s: split_tensors(ds, source, task.size, task.family, offsets[s])
+                             for s, ds in rows.items()})

@@ -10,7 +10,7 @@ from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, HubSource, Metric, TaskSpec
 from tasks.scenes import LOCAL_COPY, SHAPES, SHAPES_PROFILES, SHAPES_SPLITS, hub_builder, preview, shapes_builder
 from tasks.segmentation.interface import Segmenter
-from tasks.shapes.generator import CLASSES, GENERATOR_VERSION
+from tasks.shapes import CLASSES, GENERATOR_VERSION
 
 FAMILY = register_family(FamilySpec(
     name="segmentation",

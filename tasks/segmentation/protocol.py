@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -48,6 +49,34 @@ class SegmentationMetrics:
         return {"mIoU": float(self.iou.compute()), "pixel_accuracy": float(self.acc.compute())}
 
 
+def pixel_counts(preds: torch.Tensor, masks: torch.Tensor,
+                 num_classes: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per image: per-class intersection and union pixel counts (B, K) and the labelled pixels (B,),
+    IGNORE_INDEX pixels left out as in SegmentationMetrics. Summed over any set of images they give
+    that set's mIoU (sum I / sum U per class, mean over classes with a non-zero union) and pixel
+    accuracy (sum I / sum labelled)."""
+    b = len(masks)
+    valid = masks != IGNORE_INDEX
+    image = torch.arange(b)[:, None, None].expand_as(masks)[valid] * num_classes
+    truth, pred = masks[valid].long(), preds[valid].long()
+
+    def count(index: torch.Tensor) -> torch.Tensor:
+        return torch.bincount(index, minlength=b * num_classes).reshape(b, num_classes)
+
+    hit = truth == pred
+    intersection = count(image[hit] + truth[hit])
+    union = count(image + truth) + count(image + pred) - intersection
+    return intersection, union, valid.flatten(1).sum(1)
+
+
+def metrics_from_counts(intersection: np.ndarray, union: np.ndarray, labelled: np.ndarray) -> dict[str, float]:
+    """mIoU and pixel accuracy of any set of images from their per-example rows ((N, K), (N, K), (N,)),
+    with SegmentationMetrics' conventions: a class whose union is empty is left out of the mean."""
+    i, u = intersection.sum(0).astype(np.float64), union.sum(0).astype(np.float64)
+    present = u > 0
+    return {"mIoU": float((i[present] / u[present]).mean()), "pixel_accuracy": float(i.sum() / labelled.sum())}
+
+
 class SegmentationProtocol:
     objectives = FAMILY.objectives  # cross_entropy per pixel, ignore_index honoured
 
@@ -59,19 +88,28 @@ class SegmentationProtocol:
                                ignore_index=IGNORE_INDEX)
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         model.eval()
         t0 = time.perf_counter()
         metrics, n = SegmentationMetrics(self.num_classes), 0
+        counts: list[tuple[torch.Tensor, ...]] = []
         for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
             preds = upsampled_logits(model, batch["pixel_values"]).argmax(1)
             # drops the images that the distributed sampler repeated to even out the last batch
             preds, masks = accelerator.gather_for_metrics((preds, batch["masks"]))
             metrics.update(preds.cpu(), masks.cpu())
+            if per_example:
+                counts.append(pixel_counts(preds.cpu(), masks.cpu(), self.num_classes))
             n += len(masks)
         out = metrics.compute()
         model.train()
-        return Evaluation(metrics=out, num_samples=n, seconds=time.perf_counter() - t0)
+        columns = None
+        if per_example:  # one row per image, in split order (gather_for_metrics keeps it)
+            intersection, union, labelled = (torch.cat(c) for c in zip(*counts, strict=True))
+            columns = {"example_id": np.arange(n), "intersection": intersection.numpy(), "union": union.numpy(),
+                       "labelled_pixels": labelled.numpy()}
+        return Evaluation(metrics=out, num_samples=n, seconds=time.perf_counter() - t0, per_example=columns)
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:

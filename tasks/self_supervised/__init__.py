@@ -10,7 +10,7 @@ from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, TaskSpec
 from tasks.classification import CIFAR10_HUB
 from tasks.self_supervised.interface import SelfSupervisedEncoder
-from tasks.shapes.generator import CLASSES, OBJECT_VERSION
+from tasks.shapes import CLASSES, OBJECT_VERSION
 
 FAMILY = register_family(FamilySpec(
     name="self-supervised",

@@ -12,7 +12,9 @@ import torch
 
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
-from tasks.classification.data import fingerprint, hub_splits
+from tasks.data.fingerprint import fingerprint
+from tasks.data.hub import hub_image_splits
+from tasks.data.splits import apply_caps
 from tasks.generative.data import digits_gen_splits, shapes_gen_splits
 
 CIFAR10_VAL = 5000
@@ -23,13 +25,10 @@ def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_
     from harness.tensordata import TensorDict, collate_batched
     from tasks.self_supervised.protocol import SSLProtocol
 
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    parts, tensors = [], {}
-    for split, (x, y) in splits.items():
-        x, y = x[: caps[split]], y[: caps[split]]
-        parts += [x, y]
-        tensors[split] = TensorDict(pixel_values=torch.from_numpy(np.ascontiguousarray(x, np.float32)),
-                                    labels=torch.from_numpy(y))
+    capped = apply_caps(splits, data_cfg)
+    parts = [a for pair in capped.values() for a in pair]
+    tensors = {split: TensorDict(pixel_values=torch.from_numpy(np.ascontiguousarray(x, np.float32)),
+                                 labels=torch.from_numpy(y)) for split, (x, y) in capped.items()}
     info = TaskInfo(name=name, family="self-supervised", input_shape=tuple(splits["train"][0].shape[1:]),
                     num_classes=num_classes)
     return TaskData(info=info, train=tensors["train"], val=tensors["val"], test=tensors["test"],
@@ -40,7 +39,7 @@ def _task_data(name: str, splits: dict[str, tuple[np.ndarray, np.ndarray]], num_
 def _cifar10(data_cfg: DataConfig) -> TaskData:
     from tasks.classification import CIFAR10_HUB
 
-    splits, num_classes = hub_splits(CIFAR10_HUB, CIFAR10_VAL, data_cfg)
+    splits, num_classes = hub_image_splits(CIFAR10_HUB, CIFAR10_VAL, data_cfg.path)
     scaled = {s: (x.astype(np.float32) / 255.0, y) for s, (x, y) in splits.items()}
     return _task_data("cifar10-ssl", scaled, num_classes, data_cfg)
 

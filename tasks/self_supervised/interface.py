@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from torch import Tensor
 
 
+@runtime_checkable
 class SelfSupervisedEncoder(Protocol):
     """Pretraining: `model(pixel_values)` -> scalar loss tensor (the method's own, augmentations inside);
     with the `supervised` objective `model(pixel_values, labels)` instead; pixel_values (B, C, H, W)

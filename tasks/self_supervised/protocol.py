@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
@@ -64,7 +65,8 @@ class SSLProtocol:
         return torch.cat(feats), y
 
     @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str) -> Evaluation:
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
         model.eval()
         encode = accelerator.unwrap_model(model).encode
         t0 = time.perf_counter()
@@ -76,9 +78,15 @@ class SSLProtocol:
             feats.append(f.cpu())
             labels.append(y.cpu())
         feats, labels = torch.cat(feats), torch.cat(labels)
-        metrics = {
-            "probe_top1": float((probe_predict(bank, bank_labels, feats) == labels).double().mean()),
-            "knn_top1": float((knn_predict(bank, bank_labels, feats, self.num_classes) == labels).double().mean()),
-        }
+        probe = probe_predict(bank, bank_labels, feats)
+        knn = knn_predict(bank, bank_labels, feats, self.num_classes)
+        metrics = {"probe_top1": float((probe == labels).double().mean()),
+                   "knn_top1": float((knn == labels).double().mean())}
         model.train()
-        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=time.perf_counter() - t0)
+        columns = None
+        if per_example:  # one row per example of the split, in its order (gather_for_metrics keeps it)
+            columns = {"example_id": np.arange(len(labels)), "label": labels.numpy(),
+                       "probe_prediction": probe.numpy(), "probe_correct": (probe == labels).numpy(),
+                       "knn_prediction": knn.numpy(), "knn_correct": (knn == labels).numpy()}
+        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=time.perf_counter() - t0,
+                          per_example=columns)

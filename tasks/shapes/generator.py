@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-GENERATOR_VERSION = "1"
-CLASSES = ("circle", "square", "triangle", "star")
+from tasks.shapes import CLASSES, GENERATOR_VERSION, OBJECT_VERSION  # noqa: F401 (the tasks read them here too)
+
 MIN_OBJECTS, MAX_OBJECTS = 1, 4
 MIN_VISIBLE = 0.6  # a shape placed later may hide at most 40% of an earlier one
 TRIES = 30  # placement attempts per shape before it is left out
@@ -115,9 +115,6 @@ def render_scene(seed: int, index: int, size: int = 64) -> Scene:
         instance_map=instance_map,
         semantic=semantic,
     )
-
-
-OBJECT_VERSION = "1"  # bump with any change to render_object (the generative tasks carry it)
 
 
 def render_object(seed: int, index: int, size: int = 32) -> tuple[np.ndarray, int]:

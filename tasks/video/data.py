@@ -8,7 +8,9 @@ import torch
 
 from harness.config import DataConfig
 from harness.contracts import TaskData, TaskInfo
-from tasks.classification.data import cached_dataset_dict, fingerprint
+from tasks.data.cache import cached_dataset_dict
+from tasks.data.fingerprint import fingerprint
+from tasks.data.splits import capped_sizes
 from tasks.video.generator import GENERATOR_VERSION, MOTIONS, TWIN, render_video
 
 FRAMES, CLIP_LEN, VIEWS, SIZE = 16, 8, 2, 32  # each 16-frame video: 2 non-overlapping 8-frame test views
@@ -46,15 +48,9 @@ def task_data(name: str, videos: dict[str, tuple[np.ndarray, np.ndarray]], num_c
                     collate=collate_batched)
 
 
-def capped_sizes(splits: dict[str, tuple[int, int]], data_cfg: DataConfig) -> dict[str, int]:
-    """How many examples of each split a run uses. Example i depends only on (seed, i), so a capped
-    split is the prefix of the full one and only the prefix is rendered (smoke runs stay fast)."""
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    return {split: min(caps[split] or n, n) for split, (n, _) in splits.items()}
-
-
 def build_moving_shapes(data_cfg: DataConfig, profile: str) -> TaskData:
-    sizes = capped_sizes(SPLITS, data_cfg)
+    # video i depends only on (seed, i): a capped split is a prefix of the full one, and only it is rendered
+    sizes = capped_sizes({split: n for split, (n, _) in SPLITS.items()}, data_cfg)
     key = "-".join(str(n) for n in sizes.values())
     dd = cached_dataset_dict(data_cfg, ("moving-shapes", GENERATOR_VERSION, key), lambda: _dataset_dict(sizes))
     videos = {}

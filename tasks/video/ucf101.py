@@ -23,7 +23,8 @@ import numpy as np
 from harness.config import DataConfig
 from harness.contracts import TaskData
 from harness.errors import UserError
-from tasks.classification.data import cached_dataset_dict
+from tasks.data.cache import cached_dataset_dict
+from tasks.data.splits import apply_caps, permutation
 from tasks.video.data import FRAMES
 
 UCF101_VERSION = "1"
@@ -141,11 +142,9 @@ def build_ucf101(data_cfg: DataConfig, profile: str) -> TaskData:
         if not items:
             what = "train videos of group 25 (the val hold-out)" if split == "val" else f"{split} videos"
             raise UserError(f"data.path '{data_cfg.path}': the split files list no {what}")
-    caps = {"train": data_cfg.train_size, "val": data_cfg.eval_size, "test": data_cfg.eval_size}
-    chosen = {}
-    for split, items in splits.items():  # a fixed permutation, so a capped subset mixes the classes
-        order = np.random.RandomState(0).permutation(len(items))[: caps[split] or len(items)]
-        chosen[split] = [items[i] for i in order]
+    # a fixed permutation of each split, so a capped subset mixes the classes
+    orders = apply_caps({split: permutation(len(items)) for split, items in splits.items()}, data_cfg)
+    chosen = {split: [splits[split][i] for i in order] for split, order in orders.items()}
     key = hashlib.sha256(repr((str(root.resolve()), chosen)).encode()).hexdigest()[:16]
     dd = cached_dataset_dict(data_cfg, ("ucf101", UCF101_VERSION, key), lambda: _dataset_dict(root, classes, chosen))
     videos = {}

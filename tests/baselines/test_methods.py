@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from harness import registry
@@ -24,6 +26,33 @@ def test_method_smoke_run_writes_a_valid_record(task, method, smoke_args):
         assert low <= record.metrics[metric.name] <= high, metric.name
     assert record.num_parameters > 0 and record.provenance.world_size == 1
     assert len(record.history) == record.config["trainer"]["epochs"]
+    assert record.task.unpinned == spec.unpinned
+    _check_per_example_file(result, _test_size(compose(smoke_args(task, method))))
+
+
+def _check_per_example_file(result, test_size: int) -> None:
+    """The run folder holds the per-example file its record names: same bytes, one row per test example."""
+    import pandas as pd
+
+    ref = result.record.per_example
+    assert ref is not None
+    path = result.run_dir / ref.file
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == ref.sha256
+    frame = pd.read_parquet(path)
+    assert list(frame.columns) == ref.columns and ref.columns[0] == "example_id"
+    assert len(frame) == ref.rows == test_size
+    assert frame["example_id"].is_unique
+
+
+_TEST_SIZES: dict[str, int] = {}
+
+
+def _test_size(cfg) -> int:
+    """The test split's size, built once per data configuration (methods of a task share it)."""
+    key = repr((cfg.task, cfg.profile, cfg.data, cfg.metrics))
+    if key not in _TEST_SIZES:
+        _TEST_SIZES[key] = len(registry.get_task(cfg.task).build_data(cfg.data, cfg.profile, cfg.metrics).test)
+    return _TEST_SIZES[key]
 
 
 ONE_TASK = {m: t for t, m in reversed(PAIRS)}  # each method with the first task it fits

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from harness import registry
 from cli.main import main
+from harness import registry
 
 CASES = [
     (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn'?"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from harness.config import compose, from_dict
 
 
@@ -41,3 +43,47 @@ def test_a_methods_profile_for_one_task_sits_between_its_profile_and_the_command
     assert digits.trainer.lr == shapes.trainer.lr  # what the task's layer leaves alone comes from the profile
     assert compose(["task=digits-gen", "method=ddpm", "trainer.epochs=3"]).trainer.epochs == 3
     assert compose(["task=digits-gen", "method=ddpm", "profile=smoke"]).trainer.epochs == 1
+
+
+def test_every_committed_record_rebuilds_to_its_config_hash():
+    """from_dict merges a record's config into the structured schema: the hash reproduce and resume rely on."""
+    from pathlib import Path
+
+    from harness.record import load_record
+
+    records = sorted((Path(__file__).parents[2] / "leaderboard" / "records").rglob("*.json"))
+    assert records
+    for path in records:
+        rec = load_record(path)
+        assert from_dict(rec.config).hash() == rec.config_hash, path
+
+
+@pytest.mark.parametrize(("node", "key", "value", "message"), [
+    ("trainer", "epochs", "abc", "wrong type for 'trainer.epochs': 'abc' is not int"),
+    ("trainer", "epoch", 3, "unknown key 'trainer.epoch' in the run config; did you mean 'trainer.epochs'"),
+    ("method", "hiden", 3, "unknown key 'method.hiden' in method vit; did you mean 'method.hidden'"),
+    ("method", "hidden", 1.5, "wrong type for 'method.hidden': 1.5 is not int"),
+    (None, "seed", "x", "wrong type for 'seed': 'x' is not int"),
+    ("trainer", "optimizer", "adamm", "invalid value 'adamm' for 'trainer.optimizer'; did you mean 'adam'"),
+])
+def test_a_bad_record_config_gets_the_command_lines_messages(node, key, value, message):
+    from harness.errors import UserError
+
+    config = compose(["task=digits", "method=vit", "profile=smoke"]).to_dict()
+    (config[node] if node else config)[key] = value
+    with pytest.raises(UserError) as err:
+        from_dict(config)
+    assert message in str(err.value)
+
+
+def test_optimizer_and_scheduler_names_come_from_harness_optim():
+    import subprocess
+    import sys
+
+    from harness import config, optim
+
+    assert config.OPTIMIZERS is optim.OPTIMIZERS and config.SCHEDULERS is optim.SCHEDULERS
+    for name in optim.OPTIMIZERS:
+        assert compose(["task=digits", "method=cnn", f"trainer.optimizer={name}"]).trainer.optimizer == name
+    code = "import sys, harness.config; print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from cli.main import main
@@ -32,6 +33,29 @@ def test_two_processes_train_and_score_exactly_like_one(tmp_path, capsys):
     assert one["num_samples"] == two["num_samples"] == 359
     assert one["metrics"] == two["metrics"] == record.metrics
     assert "test  accuracy" in capsys.readouterr().out
+
+
+def _per_example(out) -> tuple:
+    (record_path,) = out.glob("*/*/*/record.json")
+    record = load_record(record_path)
+    frame = pd.read_parquet(record_path.parent / record.per_example.file)
+    return record, frame.sort_values("example_id", ignore_index=True)
+
+
+@pytest.mark.parametrize(("task", "method", "batch"), [("digits", "cnn", 64), ("shapes-seg", "unet", 7)])
+def test_per_example_file_is_the_same_at_world_size_two(tmp_path, task, method, batch):
+    """Untrained (epochs=0), so both runs score the same model: every row, gathered once, with its own id.
+    The eval batch leaves a short last batch that the second process's sampler pads with repeats."""
+    for n in (1, 2):
+        args = [f"task={task}", f"method={method}", "profile=smoke", "trainer.epochs=0",
+                f"trainer.eval_batch_size={batch}", f"output_dir={tmp_path / str(n)}", f"num_processes={n}"]
+        assert main(["run", *args]) == 0
+    (one_record, one), (two_record, two) = _per_example(tmp_path / "1"), _per_example(tmp_path / "2")
+    assert (one_record.provenance.world_size, two_record.provenance.world_size) == (1, 2)
+    assert len(one) % batch and len(one) % (2 * batch)
+    assert two_record.per_example.rows == len(one) and two["example_id"].is_unique
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    assert one_record.metrics == two_record.metrics
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import checkpoint, rundir
 from cli.main import main
+from harness import checkpoint, rundir
 from harness.config import compose
 from harness.record import load_record
 from harness.runner import run

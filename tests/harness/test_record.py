@@ -34,3 +34,30 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
         atomic_write_json(target, {"x": float("nan")})  # refused before the old file is touched
     assert json.loads(target.read_text()) == {"x": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def _committed_record() -> Path:
+    return sorted((ROOT / "leaderboard" / "records").rglob("*.json"))[0]
+
+
+def test_records_without_the_newer_optional_fields_stay_valid():
+    """Committed records predate `task.unpinned` and `per_example`; they validate with the defaults."""
+    data = json.loads(_committed_record().read_text())
+    assert "unpinned" not in data["task"] and "per_example" not in data
+    record = load_record(_committed_record())
+    assert record.task.unpinned is False and record.per_example is None
+
+
+@pytest.mark.parametrize(("ref", "where"), [
+    ({"file": "../elsewhere.parquet", "sha256": "0" * 64, "rows": 1, "columns": ["example_id"]}, "per_example.file"),
+    ({"file": "per_example.parquet", "sha256": "abc", "rows": 1, "columns": ["example_id"]}, "per_example.sha256"),
+    ({"file": "per_example.parquet", "sha256": "0" * 64, "rows": -1, "columns": ["example_id"]}, "per_example.rows"),
+])
+def test_a_bad_per_example_reference_is_refused(tmp_path, ref, where):
+    data = json.loads(_committed_record().read_text()) | {"per_example": ref}
+    atomic_write_json(tmp_path / "r.json", data)
+    with pytest.raises(UserError, match=f"invalid record at '{where}'"):
+        load_record(tmp_path / "r.json")
+    good = {"file": "per_example.parquet", "sha256": "0" * 64, "rows": 1, "columns": ["example_id"]}
+    atomic_write_json(tmp_path / "r.json", data | {"per_example": good})
+    assert load_record(tmp_path / "r.json").per_example.rows == 1

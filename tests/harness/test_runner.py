@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from harness import checkpoint, registry
 from cli.main import main
+from harness import checkpoint, registry
 from harness.config import compose
 from harness.record import load_record
 from harness.runner import run

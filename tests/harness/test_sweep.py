@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import launchers
 from cli.main import main
+from harness import launchers
 from harness.sweep import expand, plan
 
 
@@ -96,3 +96,24 @@ def test_list_imports_no_torch_hydra_or_submitit():
             "assert not heavy, heavy\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert proc.returncode == 0, proc.stderr
+
+
+def test_records_are_read_through_the_record_schema(tmp_path):
+    """A record.json that says "completed" but is not a valid Record neither skips a run nor counts as done."""
+    import json
+
+    from harness import rundir
+    from harness.sweep import completed_records
+
+    good = json.loads(next((Path(__file__).parents[2] / "leaderboard" / "records").rglob("*.json")).read_text())
+    root = tmp_path / "digits" / "linear"
+    for name, data in {"a-good": good, "b-bad": {**good, "metrics": "not a dict"}}.items():
+        (root / name).mkdir(parents=True)
+        (root / name / rundir.RECORD).write_text(json.dumps(data))
+    assert list(completed_records(root).values()) == [root / "a-good" / rundir.RECORD]
+    assert rundir.is_completed(root / "a-good") and not rundir.is_completed(root / "b-bad")
+    job = launchers.Job(0, (), "digits/linear", tmp_path / "log")
+    done = launchers.outcome_from_record(job, str(root / "a-good" / rundir.RECORD), 1.0)
+    assert done.status == "done" and done.score.startswith(good["primary_metric"]["name"])
+    bad = launchers.outcome_from_record(job, str(root / "b-bad" / rundir.RECORD), 1.0)
+    assert bad.status == "failed" and "record unreadable" in bad.reason and "invalid record at 'metrics'" in bad.reason

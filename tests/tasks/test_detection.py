@@ -9,7 +9,7 @@ import torch
 
 from harness import registry
 from harness.errors import UserError
-from tasks.detection.protocol import DetectionProtocol, dedup_by_image_id, detection_metrics
+from tasks.detection.protocol import DetectionProtocol, dedup_by_image_id, detection_items, detection_metrics
 from tasks.scenes.data import IGNORE_INDEX
 from tasks.segmentation.protocol import SegmentationMetrics
 from tasks.shapes.generator import CLASSES, render_scene
@@ -127,9 +127,13 @@ def test_evaluate_counts_each_image_once_with_duplicated_gathers():
     batch = {"pixel_values": torch.zeros(4, 3, 64, 64), "image_id": torch.tensor([1, 2, 3, 4]),
              "boxes": boxes, "labels": labels}
     protocol = DetectionProtocol(len(CLASSES), CLASSES)
-    result = protocol.evaluate(_PaddingAccelerator(), _Oracle(list(zip(boxes, labels, strict=False))), [batch], "test")
+    oracle = _Oracle(list(zip(boxes, labels, strict=False)))
+    result = protocol.evaluate(_PaddingAccelerator(), oracle, [batch], "test", per_example=True)
     assert result.num_samples == 4
     assert result.metrics["mAP"] == pytest.approx(1.0)
+    rows = result.per_example  # one row per image id, from which the metrics come back exactly
+    assert rows["example_id"] == [1, 2, 3, 4] and rows["pred_boxes"] == rows["gt_boxes"]
+    assert detection_metrics(detection_items(rows)) == result.metrics
 
 
 def test_miou_accumulates_over_the_dataset_and_honours_the_ignore_index():

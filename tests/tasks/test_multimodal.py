@@ -102,9 +102,12 @@ def test_zero_shot_protocol_scores_an_oracle_colour_model_perfectly_on_colour_on
 
     data = build_shapes_zeroshot(DataConfig(train_size=8, eval_size=60))
     loader = DataLoader(data.test, batch_size=16, collate_fn=collate_batched)
-    metrics = data.protocol.evaluate(Accelerator(cpu=True), _Oracle(), loader, "test").metrics
+    result = data.protocol.evaluate(Accelerator(cpu=True), _Oracle(), loader, "test", per_example=True)
+    metrics, rows = result.metrics, result.per_example
     assert metrics["colour_top1"] == 1.0 and metrics["colour_top1_per_template"] == 1.0
     assert metrics["shape_top1"] < 0.6  # shape prompts name no colour: the oracle cannot tell shapes
+    assert list(rows["example_id"]) == list(range(60)) and rows["colour_correct_per_template"].all()
+    assert rows["shape_correct"].mean() == metrics["shape_top1"]
 
 
 def test_evaluation_only_pairs_fix_epochs_at_zero():

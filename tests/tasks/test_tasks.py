@@ -6,7 +6,6 @@ import pytest
 
 from harness import registry
 from harness.config import compose
-from harness.errors import UserError
 
 TASKS = sorted(registry.tasks())
 
@@ -50,11 +49,3 @@ def test_digits_splits_match_the_declared_sizes(tmp_path):
     assert (tmp_path / "digits" / "1" / "dataset_dict.json").is_file()
     assert task.build(DataConfig(cache_dir=str(tmp_path)), "default").fingerprint == data.fingerprint
 
-
-def test_hub_loader_rejects_missing_columns(tmp_path, hub_fixture_writer):
-    from harness.specs import HubSource
-    from tasks.classification.data import load_hub_dataset
-
-    hub_fixture_writer(tmp_path, HubSource("x/y", "0" * 40, "picture", "label"), (8, 8))
-    with pytest.raises(UserError, match="missing column 'image'"):
-        load_hub_dataset(registry.get_task("mnist").hub, str(tmp_path))

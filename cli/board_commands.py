@@ -1,0 +1,237 @@
+"""`bench leaderboard`, `table`, `paper`, `validate`, `submit`, `reproduce`: parse, then call leaderboard/.
+
+    bench leaderboard [task=NAME] [format=table|md|csv|json|latex|html] [out=PATH] [dirs=[a,b]] [stale=true]
+    bench table [tasks=[a,b]] [metric=NAME|[a,b]] [profile=NAME] [out=PATH] [dirs=[a,b]]
+    bench paper [dirs=[a,b]] [out=paper] [pdf=false]
+    bench validate PATH... [root=DIR]   |   bench submit PATH... [root=DIR]
+    bench reproduce RECORD... [tolerance=X] [output_dir=DIR]
+
+pandas, scipy and pydantic are imported by the commands, never by this module: `bench list` stays light.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cli import options
+from cli.options import Command
+from harness.errors import UserError, unknown
+
+PATHS = (("PATH...", "record files, or folders searched for them (not checkpoint/ or hidden files)"),)
+DIRS = "folders of records (a name or [a,b]); null: leaderboard/records and runs"
+
+
+@dataclass
+class LeaderboardOptions:
+    task: list[str] | None = field(default=None, metadata={"help": "only these tasks (a name or [a,b])"})
+    format: str | None = field(default=None, metadata={
+        "help": "table, md, csv, json, latex or html; null: from out's suffix, else table"})
+    out: str | None = field(default=None, metadata={"help": "write to this file instead of the terminal"})
+    dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
+    stale: bool = field(default=False, metadata={"help": "also show records of older task versions"})
+
+
+@dataclass
+class TableOptions:
+    tasks: list[str] | None = field(default=None, metadata={"help": "columns; null: every current task"})
+    metric: list[str] | None = field(default=None, metadata={
+        "help": "a metric, or one per task; null: each task's primary metric"})
+    profile: str | None = field(default=None, metadata={"help": "only records of this profile"})
+    out: str | None = field(default=None, metadata={"help": "write the LaTeX to this file instead of stdout"})
+    dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
+    label: str | None = field(default=None, metadata={"help": "\\label{tab:LABEL}; null: out's file name"})
+
+
+@dataclass
+class PaperOptions:
+    dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
+    out: str = field(default="paper", metadata={"help": "folder of the paper: tables/, figures/, main.pdf"})
+    pdf: bool = field(default=True, metadata={"help": "build main.pdf with latexmk after the tables and figures"})
+
+
+@dataclass
+class SubmitOptions:
+    root: str | None = field(default=None, metadata={
+        "help": "the leaderboard's records folder checked against (submit copies there); "
+                "null: leaderboard/records"})
+
+
+@dataclass
+class ReproduceOptions:
+    tolerance: float | None = field(default=None, metadata={
+        "help": "absolute tolerance per metric; null: 0 in the recorded environment, else 0.01"})
+    output_dir: str | None = field(default=None, metadata={"help": "where the re-runs go; null: a temporary folder"})
+
+    def __post_init__(self) -> None:
+        if self.tolerance is not None and not self.tolerance >= 0:
+            raise UserError(f"tolerance must be a number >= 0, got {self.tolerance!r}")
+
+
+# -- leaderboard, table, paper ---------------------------------------------------------------------
+
+def record_dirs(dirs: list[str] | None) -> list[Path]:
+    """The folders to read: `dirs=` (each must exist), else leaderboard/records and runs."""
+    from leaderboard.load import DEFAULT_DIRS
+
+    if dirs is None:
+        return list(DEFAULT_DIRS)
+    for d in dirs:
+        if not Path(d).exists():
+            raise UserError(f"dirs: no such folder: {d}")
+    return [Path(d) for d in dirs]
+
+
+def load_runs(dirs: list[str] | None):
+    """Completed runs under the folders; rejected files are reported on stderr and skipped."""
+    from leaderboard.aggregate import collect
+    from leaderboard.load import report_rejected
+
+    runs, rejected = collect(record_dirs(dirs))
+    report_rejected(rejected)
+    return runs
+
+
+def check_tasks(wanted: list[str], runs) -> None:
+    """Unknown names get close matches from the registry and the records."""
+    from harness import registry
+
+    have = set(runs["task"]) if len(runs) else set()
+    for task in wanted:
+        if task not in have:
+            if task in registry.tasks():
+                raise UserError(f"no completed records of task '{task}' under the folders read")
+            raise unknown("task", task, set(registry.tasks()) | have)
+
+
+def emit(text: str, out: str | None) -> None:
+    """`text` to stdout, or written atomically to `out` (said on stderr)."""
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from harness.io import atomic_write_text
+
+        print(f"wrote {atomic_write_text(out, text)}", file=sys.stderr)
+
+
+def cmd_leaderboard(args: list[str]) -> int:
+    """`bench leaderboard`: rank methods per task in the chosen format."""
+    from leaderboard.load import gc_paused
+
+    opts = options.parse("leaderboard", LeaderboardOptions, args)
+    # a short-lived command that keeps every object it creates: the cyclic GC would only rescan them
+    with gc_paused():
+        return _leaderboard(opts)
+
+
+def _leaderboard(opts: LeaderboardOptions) -> int:
+    from leaderboard.aggregate import summarise
+    from leaderboard.render import FORMATS, SUFFIXES, render_board
+
+    out = opts.out
+    fmt = opts.format or (SUFFIXES.get(Path(out).suffix, "table") if out else "table")
+    if fmt not in FORMATS:
+        raise unknown("format", fmt, FORMATS)
+    runs = load_runs(opts.dirs)
+    if opts.task is not None:
+        check_tasks(opts.task, runs)
+        runs = runs[runs["task"].isin(opts.task)]
+    board = summarise(runs)
+    if board.empty:
+        print("bench leaderboard: no completed records under the folders read", file=sys.stderr)
+    elif board["stale"].all() and not opts.stale and fmt not in ("csv", "json"):
+        print("bench leaderboard: only records of older task versions; stale=true shows them", file=sys.stderr)
+    page_dir = Path(out).parent if out else Path.cwd()
+    emit(render_board(board, fmt, page_dir, include_stale=opts.stale, color=out is None and sys.stdout.isatty()), out)
+    return 0
+
+
+def cmd_table(args: list[str]) -> int:
+    """`bench table`: one booktabs LaTeX table, methods x tasks."""
+    from harness.specs import PROFILES
+    from leaderboard.aggregate import current_tasks
+    from leaderboard.table import build_table, render_table
+
+    opts = options.parse("table", TableOptions, args)
+    if opts.profile is not None and opts.profile not in PROFILES:
+        raise unknown("profile", opts.profile, PROFILES)
+    runs = load_runs(opts.dirs)
+    tasks = opts.tasks if opts.tasks is not None else current_tasks(runs)
+    check_tasks(tasks, runs)
+    label = opts.label if opts.label is not None else Path(opts.out).stem if opts.out is not None else None
+    emit(render_table(build_table(runs, tasks, opts.metric, opts.profile, label)), opts.out)
+    return 0
+
+
+def cmd_paper(args: list[str]) -> int:
+    """`bench paper`: regenerate the paper's tables and figures (and its PDF)."""
+    from leaderboard.paper import build_paper
+
+    opts = options.parse("paper", PaperOptions, args)
+    return build_paper(load_runs(opts.dirs), Path(opts.out), compile_pdf=opts.pdf)
+
+
+# -- validate, submit, reproduce --------------------------------------------------------------------
+
+def _records(command: str, args: list[str]) -> tuple[list[Any], Path]:
+    """The verdict of every record under the paths given (reported), and the records root."""
+    from leaderboard import submit
+
+    opts, paths = options.parse_with_paths(command, SubmitOptions, args)
+    if not paths:
+        raise UserError(f"'bench {command}' needs record files or folders, for example: bench {command} runs/digits")
+    root = Path(opts.root) if opts.root is not None else submit.RECORDS_ROOT
+    verdicts = submit.check_files(submit.record_files(paths), root)
+    submit.report(verdicts)
+    return verdicts, root
+
+
+def cmd_validate(args: list[str]) -> int:
+    """`bench validate PATH...`: 0 when every record is accepted, 1 otherwise."""
+    verdicts, _ = _records("validate", args)
+    return 0 if all(v.accepted for v in verdicts) else 1
+
+
+def cmd_submit(args: list[str]) -> int:
+    """`bench submit PATH...`: validate, then copy all of them or none."""
+    from leaderboard import submit
+
+    verdicts, root = _records("submit", args)
+    if not all(v.accepted for v in verdicts):
+        print("nothing copied: fix or remove the rejected records and submit again")
+        return 1
+    for v in verdicts:
+        print(f"copied {v.path} -> {submit.copy(v, root)}")
+    return 0
+
+
+def cmd_reproduce(args: list[str]) -> int:
+    """`bench reproduce RECORD...`: 0 when every record reproduces."""
+    from leaderboard.reproduce import reproduce_all
+
+    opts, paths = options.parse_with_paths("reproduce", ReproduceOptions, args)
+    if not paths:
+        raise UserError("'bench reproduce' needs record files, for example: bench reproduce runs/.../record.json")
+    comparisons = reproduce_all([Path(p) for p in paths], opts.output_dir, opts.tolerance)
+    failed = sum(not c.reproduced_ok for c in comparisons)
+    print(f"\n{len(comparisons)} record(s): {len(comparisons) - failed} reproduced, {failed} not")
+    return 1 if failed else 0
+
+
+COMMANDS = [
+    Command("leaderboard", "rank methods per task: mean, std, 95% CI, Welch ties, cost",
+            "[task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true]", LeaderboardOptions, cmd_leaderboard),
+    Command("table", "booktabs LaTeX table: methods x tasks, best bold, ties marked",
+            "[tasks=[a,b]] [metric=NAME] [profile=NAME] [out=PATH]", TableOptions, cmd_table),
+    Command("paper", "regenerate paper/tables and paper/figures, build paper/main.pdf",
+            "[out=paper] [pdf=false]", PaperOptions, cmd_paper),
+    Command("validate", "check record files (or folders of them) against the leaderboard's rules",
+            "PATH... [root=DIR]", SubmitOptions, cmd_validate, arguments=PATHS),
+    Command("submit", "validate, then copy them all to leaderboard/records/ (or none)",
+            "PATH... [root=DIR]", SubmitOptions, cmd_submit, arguments=PATHS),
+    Command("reproduce", "re-run records from their config; compare metrics (exit 1 if any differ)",
+            "RECORD... [tolerance=X] [output_dir=DIR]", ReproduceOptions, cmd_reproduce,
+            arguments=(("RECORD...", "record files to re-run (runs/.../record.json, leaderboard/records/...)"),)),
+]

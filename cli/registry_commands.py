@@ -1,0 +1,125 @@
+"""`bench list` and `bench show`: what the registry holds. Light on purpose: no torch, Hydra or pandas."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cli import options
+from cli.options import Command
+from harness.errors import UserError
+
+UNPINNED = "UNPINNED (not a commit id; results may change if the hub dataset changes)"
+
+
+@dataclass
+class ListOptions:
+    """`bench list` takes no options."""
+
+
+@dataclass
+class ShowOptions:
+    task: str | None = field(default=None, metadata={
+        "help": "a task: its family, data, revision, splits, metrics, protocol, references"})
+    method: str | None = field(default=None, metadata={"help": "a method: what it fits, its method.* keys, profiles"})
+    samples: str | None = field(default=None, metadata={
+        "help": "with task=: write a PNG grid of the task's ground-truth samples to this path"})
+
+
+def cmd_list(args: list[str]) -> int:
+    """`bench list`: every task and method, grouped by family."""
+    from harness import registry
+
+    options.parse("list", ListOptions, args)
+    tasks, methods = registry.tasks(), registry.methods()
+    for family in registry.families():
+        fam_tasks = [t for t in tasks.values() if t.family == family]
+        fam_methods = [m for m in methods.values() if family in m.fits]
+        if not fam_tasks and not fam_methods:
+            continue
+        print(family)
+        for t in sorted(fam_tasks, key=lambda t: t.name):
+            print(f"  task    {t.name:<16} v{t.version:<3} {t.description}")
+        for m in sorted(fam_methods, key=lambda m: m.name):
+            print(f"  method  {m.name:<16} v{m.version:<3} {m.description}")
+    return 0
+
+
+def cmd_show(args: list[str]) -> int:
+    """`bench show task=NAME [samples=PNG] | method=NAME`."""
+    from harness import registry
+
+    opts = options.parse("show", ShowOptions, args)
+    given = {f.name for f in dataclasses.fields(opts) if getattr(opts, f.name) is not None}
+    if given == {"task"}:
+        print(describe_task(registry.get_task(str(opts.task))))
+    elif given == {"task", "samples"}:
+        _write_samples(registry.get_task(str(opts.task)), str(opts.samples))
+    elif given == {"method"}:
+        print(describe_method(registry.get_method(str(opts.method))))
+    else:
+        raise UserError("'bench show' takes task=NAME [samples=PATH.png] or method=NAME")
+    return 0
+
+
+def _write_samples(task, path: str) -> None:
+    """A PNG grid of ground-truth samples, for tasks whose spec has a `preview`."""
+    from harness.config import DataConfig
+
+    if task.preview is None:
+        raise UserError(f"task '{task.name}' has no sample preview; samples= works for tasks that define one")
+    if not Path(path).expanduser().parent.is_dir():
+        raise UserError(f"samples='{path}': folder {Path(path).parent} does not exist")
+    task.preview(DataConfig(), str(Path(path).expanduser()))
+    print(f"wrote {path}")
+
+
+def describe_task(t) -> str:
+    """What `bench show task=NAME` prints."""
+    from harness import registry
+
+    family = registry.get_family(t.family)
+    lines = [
+        f"task {t.name} (version {t.version}, family {t.family})",
+        f"  {t.description}",
+        f"  family:    {family.name}: {family.description}",
+        f"  data:      {t.dataset}",
+    ]
+    if t.hub is not None:
+        lines.append(f"  revision:  {t.hub.repo_id}@{t.hub.revision}" + (f" {UNPINNED}" if t.unpinned else ""))
+    lines += [
+        "  splits:    " + ", ".join(f"{k} {v:,}" for k, v in t.splits.items()),
+        f"  input:     {'x'.join(map(str, t.input_shape))}, {t.num_classes} classes",
+        "  metrics:",
+        *(f"    {m.name:<18} {'higher' if m.higher_is_better else 'lower'} is better; {m.source}"
+          + ("  [primary]" if m.name == t.primary_metric else "") for m in t.metrics),
+        f"  protocol:  {t.protocol}",
+    ]
+    if t.profiles:
+        lines.append("  profiles:  " + "; ".join(f"{p}: {dict(v)}" for p, v in t.profiles.items()))
+    lines.append("  references:")
+    lines += [f"    {r.method:<12} {r.metric} {r.value:.4g}  ({r.source})" for r in t.references] or ["    none"]
+    lines.append("  methods:   " + (", ".join(registry.fitting_methods(t)) or "none"))
+    return "\n".join(lines)
+
+
+def describe_method(m) -> str:
+    """What `bench show method=NAME` prints."""
+    fields = ", ".join(f.name for f in dataclasses.fields(m.params)) or "none"
+    lines = [
+        f"method {m.name} (version {m.version}; fits {', '.join(m.fits)})",
+        f"  {m.description}",
+        f"  objective: {m.objective}",
+        f"  method.* keys: {fields}  (bench run method={m.name} --help: types, defaults)",
+    ]
+    lines += [f"  profile {p}: {dict(v)}" for p, v in m.profiles.items()]
+    lines += [f"  profile {p} on {t}: {dict(v)}" for t, per in m.task_profiles.items() for p, v in per.items()]
+    return "\n".join(lines)
+
+
+COMMANDS = [
+    Command("list", "tasks and methods, grouped by family", "", ListOptions, cmd_list),
+    Command("show", "what a task measures (data, splits, metrics, protocol, references) or a method's keys",
+            "task=NAME [samples=PNG] | method=NAME", ShowOptions, cmd_show),
+]
