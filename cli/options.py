@@ -108,7 +108,8 @@ def parse(command: str, schema: type[T], args: list[str]) -> T:
     """`bench COMMAND`'s options from `key=value` arguments; unknown keys and bad values are UserErrors."""
     if args and not dataclasses.fields(schema):
         raise UserError(f"'bench {command}' takes no arguments, got '{args[0]}'")
-    return _plain(schema, args) or _parse(command, schema, args)
+    plain = _plain(schema, args)
+    return plain if plain is not None else _parse(command, schema, args)
 
 
 def parse_with_paths(command: str, schema: type[T], args: list[str]) -> tuple[T, list[str]]:

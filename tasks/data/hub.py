@@ -75,7 +75,7 @@ def load_hub(hub: HubSource, path: str | None, splits: Sequence[str] = ("train",
 
 def image_label_arrays(ds, image_column: str, label_column: str) -> tuple[np.ndarray, np.ndarray]:
     """(images as N x C x H x W, int64 labels) of a split whose images are HxW or HxWxC."""
-    part = ds.with_format("numpy", columns=[image_column, label_column])
+    part = ds.with_format("numpy", columns=[image_column, label_column])[:]  # one batch read, not row by row
     images = np.asarray(part[image_column])
     labels = np.asarray(part[label_column], dtype=np.int64)
     if images.ndim == 3:  # grey images: add the channel axis

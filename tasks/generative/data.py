@@ -24,7 +24,7 @@ def digits_gen_splits(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.nd
     dd = load_digits_splits(data_cfg)
     out = {}
     for split in ("train", "val", "test"):
-        part = dd[split].with_format("numpy")
+        part = dd[split].with_format("numpy")[:]  # one batch read: indexing a column walks it row by row
         x = torch.from_numpy(np.asarray(part["image"], np.float32) / 16.0)[:, None]
         x = F.interpolate(x, size=16, mode="bilinear", align_corners=False).clamp(0, 1)
         out[split] = (x.numpy(), np.asarray(part["label"], np.int64))
@@ -46,7 +46,7 @@ def shapes_gen_splits(data_cfg: DataConfig) -> dict[str, tuple[np.ndarray, np.nd
     dd = cached_dataset_dict(data_cfg, ("shapes-gen", OBJECT_VERSION), _shapes_gen_dataset_dict)
     out = {}
     for split in ("train", "val", "test"):
-        part = dd[split].with_format("numpy")
+        part = dd[split].with_format("numpy")[:]  # one batch read: indexing a column walks it row by row
         x = np.asarray(part["image"], np.float32).transpose(0, 3, 1, 2) / 255.0
         out[split] = (x, np.asarray(part["label"], np.int64))
     return out

@@ -85,7 +85,9 @@ def load_scenes(data_cfg: DataConfig):
 
 
 def _images(part) -> torch.Tensor:
-    return torch.from_numpy(np.asarray(part.with_format("numpy")["image"])).permute(0, 3, 1, 2).contiguous()
+    # one batch read of the column: indexing it directly walks it row by row (100x slower)
+    images = part.with_format("numpy", columns=["image"])[:]["image"]
+    return torch.from_numpy(np.asarray(images)).permute(0, 3, 1, 2).contiguous()
 
 
 def captioned(part, train: bool, partial: float = 0.0) -> CaptionedImages:

@@ -53,6 +53,6 @@ def build_primitives(name: str, rotation: str, data_cfg: DataConfig) -> TaskData
                              lambda: _dataset_dict(rotation, sizes))
     splits = {}
     for split in ("train", "val", "test"):
-        part = dd[split].with_format("numpy")
+        part = dd[split].with_format("numpy")[:]  # one batch read, not row by row
         splits[split] = (np.asarray(part["points"], np.float32), np.asarray(part["label"], np.int64))
     return task_data(name, splits, len(CLASSES), rotation, data_cfg)

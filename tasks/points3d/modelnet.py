@@ -119,7 +119,7 @@ def build_modelnet40(data_cfg: DataConfig) -> TaskData:
     dd = cached_dataset_dict(data_cfg, ("modelnet40", MODELNET_VERSION, key), lambda: _dataset_dict(root, read))
     splits = {}
     for split in ("train", "val", "test"):
-        part = dd[split].with_format("numpy")
+        part = dd[split].with_format("numpy")[:]  # one batch read, not row by row
         splits[split] = (np.asarray(part["points"], np.float32).reshape(-1, POINTS, 3),
                          np.asarray(part["label"], np.int64))
     # the files are aligned (no test-time rotation), so augmentation does not rotate (DGCNN's recipe)

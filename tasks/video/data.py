@@ -55,6 +55,6 @@ def build_moving_shapes(data_cfg: DataConfig, profile: str) -> TaskData:
     dd = cached_dataset_dict(data_cfg, ("moving-shapes", GENERATOR_VERSION, key), lambda: _dataset_dict(sizes))
     videos = {}
     for split in ("train", "val", "test"):
-        part = dd[split].with_format("numpy")
+        part = dd[split].with_format("numpy")[:]  # one batch read, not row by row
         videos[split] = (np.asarray(part["video"], np.uint8), np.asarray(part["label"], np.int64))
     return task_data("moving-shapes", videos, len(MOTIONS), TWIN)

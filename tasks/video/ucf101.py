@@ -149,7 +149,7 @@ def build_ucf101(data_cfg: DataConfig, profile: str) -> TaskData:
     dd = cached_dataset_dict(data_cfg, ("ucf101", UCF101_VERSION, key), lambda: _dataset_dict(root, classes, chosen))
     videos = {}
     for split in ("train", "val", "test"):
-        part = dd[split].with_format("numpy")
+        part = dd[split].with_format("numpy")[:]  # one batch read, not row by row
         videos[split] = (np.asarray(part["video"], np.uint8).reshape(-1, FRAMES, SIDE, SIDE, 3),
                          np.asarray(part["label"], np.int64))
     return task_data("ucf101", videos, len(classes), None)
