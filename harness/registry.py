@@ -26,6 +26,7 @@ _imported: set[str] = set()  # packages whose modules discovery has imported (or
 _PACKAGES = ("tasks", "baselines")
 
 F = TypeVar("F", bound=Callable)
+T = TypeVar("T")
 
 
 def register_family(spec: FamilySpec) -> FamilySpec:
@@ -103,16 +104,17 @@ def discover() -> None:
             raise UserError(f"DLBENCH_PLUGINS: cannot import '{module}': {err}") from None
 
 
+def _lookup(kind: str, table: dict[str, T], name: str) -> T:
+    """One registered entry by name, after discovery; an unknown name is a UserError with suggestions."""
+    discover()
+    if name not in table:
+        raise unknown(kind, name, table)
+    return table[name]
+
+
 def families() -> dict[str, FamilySpec]:
     discover()
     return dict(_FAMILIES)
-
-
-def get_family(name: str) -> FamilySpec:
-    discover()
-    if name not in _FAMILIES:
-        raise unknown("family", name, _FAMILIES)
-    return _FAMILIES[name]
 
 
 def tasks() -> dict[str, TaskSpec]:
@@ -125,18 +127,16 @@ def methods() -> dict[str, MethodSpec]:
     return dict(_METHODS)
 
 
+def get_family(name: str) -> FamilySpec:
+    return _lookup("family", _FAMILIES, name)
+
+
 def get_task(name: str) -> TaskSpec:
-    discover()
-    if name not in _TASKS:
-        raise unknown("task", name, _TASKS)
-    return _TASKS[name]
+    return _lookup("task", _TASKS, name)
 
 
 def get_method(name: str) -> MethodSpec:
-    discover()
-    if name not in _METHODS:
-        raise unknown("method", name, _METHODS)
-    return _METHODS[name]
+    return _lookup("method", _METHODS, name)
 
 
 def fitting_methods(task: TaskSpec) -> list[str]:
