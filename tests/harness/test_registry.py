@@ -54,3 +54,19 @@ def test_per_task_method_profiles_name_fitting_tasks():
         for name in method.task_profiles:
             assert name in registry.tasks(), (method.name, name)
             assert registry.get_task(name).family in method.fits, (method.name, name)
+
+
+@pytest.mark.parametrize("revision", ["main", "refs/convert/parquet", "56a0746", "0" * 39, "G" * 40])
+def test_hub_source_refuses_a_revision_that_is_not_a_commit(revision):
+    from harness.specs import HubSource
+
+    with pytest.raises(ValueError, match="not a 40-hex commit id"):
+        HubSource("org/data", revision)
+    source = HubSource("org/data", revision, pinned=False)  # allowed only when marked
+    assert source.label.endswith("(unpinned)")
+
+
+def test_unpinned_tasks_are_the_two_without_a_commit():
+    unpinned = sorted(name for name, task in registry.tasks().items() if task.unpinned)
+    assert unpinned == ["ade20k-seg", "flickr30k-retrieval"]
+    assert registry.get_task("mnist").hub.label == "ylecun/mnist@77f3279092"
