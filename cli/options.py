@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,9 +58,9 @@ class Command:
 # -- types -------------------------------------------------------------------------------------------
 
 def _members(tp: Any) -> tuple[Any, ...]:
-    """The types a union allows (the type itself when it is not a union)."""
-    is_union = isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union
-    return typing.get_args(tp) if is_union else (tp,)
+    from harness.config import union_members
+
+    return union_members(tp)
 
 
 def _is_list(tp: Any) -> bool:

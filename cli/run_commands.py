@@ -28,15 +28,14 @@ class RunOptions:
 
 
 @dataclass
-class EvaluateOptions:
-    num_processes: int = field(default=1, metadata={"help": NUM_PROCESSES})
+class EvaluateOptions(RunOptions):
     eval_batch_size: int | None = field(default=None, metadata={
         "help": "per device; null: the run's trainer.eval_batch_size"})
     out: str | None = field(default=None, metadata={
         "help": "also write {metrics, num_samples, world_size, ...} as JSON to this file"})
 
     def __post_init__(self) -> None:
-        check_rule("num_processes", self.num_processes, self.num_processes >= 1, ">= 1")
+        super().__post_init__()
         if self.eval_batch_size is not None:
             check_rule("eval_batch_size", self.eval_batch_size, self.eval_batch_size >= 1, ">= 1")
 

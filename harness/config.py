@@ -201,10 +201,17 @@ def flat_keys(cls: type, prefix: str = "") -> dict[str, Any]:
     return keys
 
 
+def union_members(tp: Any) -> tuple[Any, ...]:
+    """The types a union (`str | None`, `Optional[str]`) allows; the type itself when it is not a union."""
+    is_union = isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union
+    return typing.get_args(tp) if is_union else (tp,)
+
+
 def type_name(tp: Any) -> str:
     """`int`, `str | None`, `list[int]`: a type as a reader writes it (in messages and --help)."""
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        return " | ".join(type_name(a) for a in typing.get_args(tp))
+    members = union_members(tp)
+    if len(members) > 1:
+        return " | ".join(type_name(a) for a in members)
     if typing.get_origin(tp) is not None:
         return str(tp).replace("typing.", "")
     return "None" if tp is type(None) else getattr(tp, "__name__", str(tp))

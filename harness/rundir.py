@@ -1,4 +1,5 @@
-"""Run folders: runs/<task>/<method>/<run_id>/ with config.yaml, run.log, checkpoint/, record.json.
+"""Run folders: runs/<task>/<method>/<run_id>/ with config.yaml, run.log, checkpoint/, record.json,
+per_example.parquet.
 
 run_id = <UTC timestamp>-<config hash>-<pid>-<random>, so `resume=true` finds the latest folder of the
 same resolved config that has a checkpoint and no completed record. The pid and 24 random bits keep
@@ -19,6 +20,7 @@ RECORD = "record.json"
 CONFIG = "config.yaml"
 LOG = "run.log"
 CHECKPOINT = "checkpoint"
+PER_EXAMPLE = "per_example.parquet"  # the test split's per-example outputs (harness/per_example.py)
 
 
 _ISSUED: set[str] = set()  # ids this process gave out: never the same twice, whatever the clock says

@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import logging
 import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import torch
 from accelerate import Accelerator
 from accelerate.utils import broadcast_object_list, set_seed
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from harness import checkpoint, distributed, optim, provenance, registry, rundir
+from harness import checkpoint, distributed, optim, per_example, provenance, registry, rundir
 from harness.config import RunConfig
 from harness.contracts import Evaluation, TaskData
-from harness.io import atomic_write, atomic_write_text
+from harness.io import atomic_write_text
 from harness.record import PerExampleRef, Record
 
 log = logging.getLogger("dlbench")
-PER_EXAMPLE = "per_example.parquet"  # the test split's per-example outputs, beside record.json
 
 
 class NonFiniteLoss(RuntimeError):
@@ -269,7 +265,7 @@ class Run:
         acc, ref = self.accelerator, None
         if test is not None and test.per_example is not None and acc.is_main_process:
             t0 = time.perf_counter()
-            ref = write_per_example(test.per_example, self.run_dir / PER_EXAMPLE)
+            ref = per_example.write(test.per_example, self.run_dir / rundir.PER_EXAMPLE)
             log.info(f"per-example outputs: {ref.file}, {ref.rows} rows ({time.perf_counter() - t0:.3f}s)")
         if test is not None and acc.num_processes > 1:
             ref = broadcast_object_list([ref])[0]
@@ -278,7 +274,7 @@ class Run:
     def _finish(self, test: Evaluation | None, error: str | None = None) -> RunResult:
         cfg, acc = self.cfg, self.accelerator
         primary = self.task.primary
-        per_example = self._write_per_example(test)
+        per_example_ref = self._write_per_example(test)
         record = Record(
             run_id=self.run_dir.name,
             created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -302,7 +298,7 @@ class Run:
             },
             num_parameters=self.num_parameters,
             provenance=provenance.collect(acc.device, acc.num_processes, cfg.trainer.batch_size),
-            per_example=per_example,
+            per_example=per_example_ref,
         )
         if acc.is_main_process:
             record.write(self.run_dir / rundir.RECORD)
@@ -313,32 +309,6 @@ class Run:
             _say(acc, f"test  {shown}  (train {self.train_seconds:.1f}s)")
             _say(acc, f"record {self.run_dir / rundir.RECORD}")
         return RunResult(record=record, run_dir=self.run_dir)
-
-
-def _arrow_column(values: Any) -> Any:
-    import pyarrow as pa
-
-    if isinstance(values, np.ndarray) and values.ndim == 2:  # features, per-class counts: one list per row
-        return pa.FixedSizeListArray.from_arrays(pa.array(values.reshape(-1)), values.shape[1])
-    return pa.array(values)  # a 1-D array, or a list (of lists: a list column)
-
-
-def write_per_example(columns: dict[str, Any], path: Path) -> PerExampleRef:
-    """Write per-example columns (harness.contracts.Evaluation) as zstd parquet, atomically, and
-    describe the file for the record. pyarrow alone: importing pandas too cost 1.6 s more per run here."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    lengths = {name: len(values) for name, values in columns.items()}
-    if "example_id" not in columns or len(set(lengths.values())) != 1:
-        raise ValueError(f"per-example columns need example_id and one length each, got {lengths}")
-    table = pa.table({name: _arrow_column(values) for name, values in columns.items()})
-    if pc.count_distinct(table["example_id"]).as_py() != table.num_rows:
-        raise ValueError("per-example columns repeat an example_id: an example was gathered twice")
-    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return PerExampleRef(file=path.name, sha256=digest, rows=table.num_rows, columns=table.column_names)
 
 
 def run(cfg: RunConfig) -> RunResult:

@@ -13,7 +13,9 @@ import pytest
 import torch
 
 from harness.config import compose
-from harness.runner import PER_EXAMPLE, run, write_per_example
+from harness.per_example import write as write_per_example
+from harness.rundir import PER_EXAMPLE
+from harness.runner import run
 
 
 def test_written_file_round_trips_and_is_described(tmp_path):
