@@ -12,7 +12,8 @@ from tasks.data.cache import cache_root, cached_dataset_dict
 from tasks.data.digits import load_digits_splits
 from tasks.data.fingerprint import fingerprint
 from tasks.data.splits import apply_caps
-from tasks.shapes.generator import CLASSES, OBJECT_VERSION, render_object
+from tasks.shapes import CLASSES, OBJECT_VERSION
+from tasks.shapes.generator import render_object
 
 SHAPES_GEN_SPLITS = {"train": (3000, 11), "val": (400, 12), "test": (400, 13)}  # size, seed
 

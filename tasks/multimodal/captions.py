@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tasks.multimodal import CAPTIONS_VERSION, COLOUR_NAMES, COLOURS  # noqa: F401 (the tasks read them here too)
-from tasks.shapes.generator import CLASSES, shape_mask
+from tasks.multimodal import COLOUR_NAMES, COLOURS
+from tasks.shapes import CLASSES
+from tasks.shapes.generator import shape_mask
 
 SIZES = {"small": (0.13, 0.16), "large": (0.21, 0.25)}  # radius as a fraction of the image side
 CELLS = ("top left corner", "top middle", "top right corner", "middle left", "center", "middle right",

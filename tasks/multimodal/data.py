@@ -18,8 +18,9 @@ from harness.contracts import TaskData, TaskInfo
 from tasks.data.cache import cached_dataset_dict
 from tasks.data.fingerprint import fingerprint
 from tasks.data.splits import apply_caps
-from tasks.multimodal.captions import CAPTIONS_VERSION, COLOUR_NAMES, PARTIAL_DROPS, partial, render_captioned
-from tasks.shapes.generator import CLASSES
+from tasks.multimodal import CAPTIONS_VERSION, COLOUR_NAMES
+from tasks.multimodal.captions import PARTIAL_DROPS, partial, render_captioned
+from tasks.shapes import CLASSES
 
 IMAGE_SIZE = 32
 # split -> (scenes drawn, seed, objects per scene: None = one or two)

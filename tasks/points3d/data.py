@@ -11,7 +11,8 @@ from harness.contracts import TaskData, TaskInfo
 from tasks.data.cache import cached_dataset_dict
 from tasks.data.fingerprint import fingerprint
 from tasks.data.splits import apply_caps, capped_sizes
-from tasks.points3d.generator import CLASSES, GENERATOR_VERSION, render_cloud
+from tasks.points3d import CLASSES, GENERATOR_VERSION
+from tasks.points3d.generator import render_cloud
 
 POINTS = 1024
 SPLITS = {"train": (4000, 31), "val": (400, 32), "test": (800, 33)}  # size, seed

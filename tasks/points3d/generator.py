@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from tasks.points3d import CLASSES, GENERATOR_VERSION  # noqa: F401 (the tasks read them here too)
+from tasks.points3d import CLASSES
 
 ROTATIONS = ("up", "so3")
 OVERSAMPLE = 2  # draw twice the points, so that a missing part still leaves enough to pick from

@@ -23,7 +23,8 @@ from tasks.data.cache import cached_dataset_dict
 from tasks.data.fingerprint import fingerprint
 from tasks.data.hub import load_hub
 from tasks.data.splits import apply_caps, holdout
-from tasks.shapes.generator import CLASSES, GENERATOR_VERSION, render_scene
+from tasks.shapes import CLASSES, GENERATOR_VERSION
+from tasks.shapes.generator import render_scene
 
 IGNORE_INDEX = 255  # mask value that no metric and no loss counts
 SPLIT_SEEDS = {"train": 0, "val": 1, "test": 2}

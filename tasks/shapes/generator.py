@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from tasks.shapes import CLASSES, GENERATOR_VERSION, OBJECT_VERSION  # noqa: F401 (the tasks read them here too)
+from tasks.shapes import CLASSES
 
 MIN_OBJECTS, MAX_OBJECTS = 1, 4
 MIN_VISIBLE = 0.6  # a shape placed later may hide at most 40% of an earlier one

@@ -11,7 +11,8 @@ from harness.contracts import TaskData, TaskInfo
 from tasks.data.cache import cached_dataset_dict
 from tasks.data.fingerprint import fingerprint
 from tasks.data.splits import capped_sizes
-from tasks.video.generator import GENERATOR_VERSION, MOTIONS, TWIN, render_video
+from tasks.video import GENERATOR_VERSION, MOTIONS
+from tasks.video.generator import TWIN, render_video
 
 FRAMES, CLIP_LEN, VIEWS, SIZE = 16, 8, 2, 32  # each 16-frame video: 2 non-overlapping 8-frame test views
 SPLITS = {"train": (2000, 21), "val": (200, 22), "test": (400, 23)}  # size, seed

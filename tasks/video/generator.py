@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from tasks.video import GENERATOR_VERSION, MOTIONS  # noqa: F401 (the tasks read them here too)
+from tasks.video import MOTIONS
 
 TWIN = (1, 0, 3, 2, 5, 4, 7, 6)  # the class that plays the same frames backwards
 # convex outlines around the origin, radius about 1; none looks the same after a small rotation

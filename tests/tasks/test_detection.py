@@ -12,7 +12,8 @@ from harness.errors import UserError
 from tasks.detection.protocol import DetectionProtocol, dedup_by_image_id, detection_items, detection_metrics
 from tasks.scenes.data import IGNORE_INDEX
 from tasks.segmentation.protocol import SegmentationMetrics
-from tasks.shapes.generator import CLASSES, render_scene
+from tasks.shapes import CLASSES
+from tasks.shapes.generator import render_scene
 
 
 def test_generator_is_deterministic_and_labels_agree_with_masks():

@@ -11,8 +11,9 @@ from harness import registry
 from harness.config import compose
 from harness.contracts import TaskInfo
 from harness.runner import run
-from tasks.multimodal.captions import COLOUR_NAMES, SIZES, render_captioned
-from tasks.shapes.generator import CLASSES
+from tasks.multimodal import COLOUR_NAMES
+from tasks.multimodal.captions import SIZES, render_captioned
+from tasks.shapes import CLASSES
 
 
 def test_scenes_are_deterministic_and_every_caption_names_every_attribute():
@@ -74,7 +75,7 @@ class _Oracle(torch.nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        from tasks.multimodal.captions import COLOURS
+        from tasks.multimodal import COLOURS
 
         self.palette = torch.tensor(list(COLOURS.values()), dtype=torch.float32) / 255.0
         self.dummy = torch.nn.Parameter(torch.zeros(1))

@@ -10,7 +10,8 @@ import torch
 from harness import registry
 from harness.config import DataConfig
 from harness.errors import UserError
-from tasks.points3d.generator import CLASSES, render_cloud
+from tasks.points3d import CLASSES
+from tasks.points3d.generator import render_cloud
 
 
 @pytest.mark.parametrize("rotation", ["up", "so3"])

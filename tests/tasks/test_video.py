@@ -10,7 +10,8 @@ import torch
 from harness import registry
 from harness.config import DataConfig
 from harness.errors import UserError
-from tasks.video.generator import MOTIONS, TWIN, render_video
+from tasks.video import MOTIONS
+from tasks.video.generator import TWIN, render_video
 
 
 def _foreground(video: np.ndarray) -> np.ndarray:
