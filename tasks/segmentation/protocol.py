@@ -97,10 +97,10 @@ class SegmentationProtocol:
         for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
             preds = upsampled_logits(model, batch["pixel_values"]).argmax(1)
             # drops the images that the distributed sampler repeated to even out the last batch
-            preds, masks = accelerator.gather_for_metrics((preds, batch["masks"]))
-            metrics.update(preds.cpu(), masks.cpu())
+            preds, masks = (t.cpu() for t in accelerator.gather_for_metrics((preds, batch["masks"])))
+            metrics.update(preds, masks)
             if per_example:
-                counts.append(pixel_counts(preds.cpu(), masks.cpu(), self.num_classes))
+                counts.append(pixel_counts(preds, masks, self.num_classes))
             n += len(masks)
         out = metrics.compute()
         model.train()
