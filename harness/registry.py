@@ -102,6 +102,8 @@ def discover() -> None:
             importlib.import_module(module)
         except ImportError as err:
             raise UserError(f"DLBENCH_PLUGINS: cannot import '{module}': {err}") from None
+        except ValueError as err:  # a spec the registry refused (a duplicate name, an unpinned revision, ...)
+            raise UserError(f"DLBENCH_PLUGINS: '{module}' registers an invalid entry: {err}") from None
 
 
 def _lookup(kind: str, table: dict[str, T], name: str) -> T:

@@ -116,3 +116,16 @@ def test_a_method_for_a_family_that_cannot_take_it_fails_at_registration(case, t
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("bench: error: "), proc.stderr
     assert "method 'bad'" in proc.stderr and expected in proc.stderr
+
+
+def test_a_plugin_with_an_invalid_spec_is_one_line_and_exit_2(tmp_path):
+    """A registry refusal inside a plugin (here a hub revision that is not a commit) is bad input, not a crash."""
+    (tmp_path / "bad_hub_plugin.py").write_text(
+        "from harness.specs import HubSource\nHubSource('org/data', 'main')\n", encoding="utf-8")
+    env = {**os.environ, "DLBENCH_PLUGINS": "bad_hub_plugin", "PYTHONPATH": str(tmp_path)}
+    proc = subprocess.run([str(Path(sys.executable).parent / "bench"), "list"], capture_output=True, text=True,
+                          env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "DLBENCH_PLUGINS: 'bad_hub_plugin' registers an invalid entry" in proc.stderr
+    assert "not a 40-hex commit id" in proc.stderr
