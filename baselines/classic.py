@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("classification",)
@@ -22,15 +23,15 @@ class LinearParams:
 
 @dataclass
 class MLPParams:
-    hidden: int = 256
-    depth: int = 2  # number of hidden layers
-    dropout: float = 0.1
+    hidden: int = param(256, ge=1, le=65536)
+    depth: int = param(2, ge=1, le=64)  # number of hidden layers
+    dropout: float = param(0.1, ge=0, lt=1)
 
 
 @dataclass
 class CNNParams:
-    width: int = 32  # channels of the first conv block; doubled in the second
-    dropout: float = 0.25
+    width: int = param(32, ge=1, le=4096)  # channels of the first conv block; doubled in the second
+    dropout: float = param(0.25, ge=0, lt=1)
 
 
 def _linear(info, params: LinearParams):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("multimodal",)
@@ -26,16 +27,17 @@ TOWERS = ("vit", "resnet")
 class CLIPParams:
     model: str = "dlbench-clip-tiny"  # an open_clip model name (ViT-B-32, ...) or hf-hub:/local-dir:
     pretrained: str | None = None  # open_clip tag ('openai') or checkpoint path; None = random init
-    embed_dim: int = 64
+    embed_dim: int = param(64, ge=1, le=4096)
     # "resnet" (open_clip's ModifiedResNet) or "vit" (VisionTransformer, with patch_size): the small ViT
     # learned shape far worse from 17k scenes (zero-shot shape top-1 0.35-0.46 on val against 0.73; see README)
     image_tower: str = "resnet"
-    image_width: int = 32  # resnet: stem width (stages 1x..8x, bottleneck 4x); vit: token width (128 is ours)
-    image_layers: int = 1  # resnet: bottleneck blocks per stage (4 stages); vit: transformer blocks
-    patch_size: int = 4
-    text_width: int = 128
-    text_layers: int = 3
-    context_length: int = 32
+    # resnet: stem width (stages 1x..8x, bottleneck 4x); vit: token width (128 is ours)
+    image_width: int = param(32, ge=1, le=4096)
+    image_layers: int = param(1, ge=1, le=64)  # resnet: bottleneck blocks per stage (4 stages); vit: transformer blocks
+    patch_size: int = param(4, ge=1, le=1024)
+    text_width: int = param(128, ge=1, le=4096)
+    text_layers: int = param(3, ge=1, le=64)
+    context_length: int = param(32, ge=1, le=4096)
 
     def __post_init__(self) -> None:
         from harness.errors import check_choice

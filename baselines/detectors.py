@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("detection",)
@@ -16,18 +17,18 @@ FITS = ("detection",)
 
 @dataclass
 class CenterNetParams:
-    width: int = 32  # channels of the first stage; doubled per stage
+    width: int = param(32, ge=1, le=4096)  # channels of the first stage; doubled per stage
 
 
 @dataclass
 class YolosParams:
     pretrained: str | None = None
-    patch_size: int = 8
-    hidden: int = 96
-    layers: int = 4
-    heads: int = 4
-    mlp_ratio: int = 2
-    detection_tokens: int = 10  # at most this many objects per image
+    patch_size: int = param(8, ge=1, le=1024)
+    hidden: int = param(96, ge=1, le=8192)
+    layers: int = param(4, ge=1, le=128)
+    heads: int = param(4, ge=1, le=256)
+    mlp_ratio: int = param(2, ge=1, le=64)
+    detection_tokens: int = param(10, ge=1, le=1000)  # at most this many objects per image
 
 
 @register_method(

@@ -8,8 +8,9 @@ diffusion sampler (DDPM's 1,000 ancestral steps, or DDIM's deterministic skip).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("generative",)
@@ -20,17 +21,18 @@ PREDICTIONS = ("epsilon", "v_prediction")  # what the UNet regresses: the noise,
 
 @dataclass
 class DDPMParams:
-    channels: list[int] = field(default_factory=lambda: [32, 64, 64])  # per UNet level; attention at the last
-    layers_per_block: int = 1
-    train_timesteps: int = 1000
+    channels: list[int] = param([32, 64, 64], ge=1, le=4096)  # per UNet level; attention at the last
+    layers_per_block: int = param(1, ge=1, le=16)
+    train_timesteps: int = param(1000, ge=1, le=100_000)
     sampler: str = "ddim"  # "ddpm" (ancestral, every step) or "ddim" (deterministic, `steps` steps)
-    steps: int = 50  # sampling steps for ddim; ddpm always takes train_timesteps
-    ema_decay: float = 0.0  # > 0: sample from an exponential moving average of the weights (0 = off)
+    steps: int = param(50, ge=1, le=100_000)  # sampling steps for ddim; ddpm always takes train_timesteps
+    ema_decay: float = param(0.0, ge=0, lt=1)  # > 0: sample from an exponential moving average of the weights (0 = off)
     # cosine betas and a v target: on shapes-gen, seed 0, 38 epochs, test FD 141 with DDPM's linear betas
     # and noise target, 101 with cosine betas, 94 with cosine betas and v (precision 0.06 -> 0.44)
     beta_schedule: str = "squaredcos_cap_v2"
     prediction_type: str = "v_prediction"
-    snr_gamma: float = 0.0  # > 0: Min-SNR-gamma loss weights (Hang et al. 2023; 5 in the paper); 0 = plain MSE
+    # > 0: Min-SNR-gamma loss weights (Hang et al. 2023; 5 in the paper); 0 = plain MSE
+    snr_gamma: float = param(0.0, ge=0)
 
     def __post_init__(self) -> None:
         from harness.errors import check_choice, check_rule
@@ -38,21 +40,20 @@ class DDPMParams:
         check_choice("method.sampler", self.sampler, SAMPLERS)
         check_choice("method.beta_schedule", self.beta_schedule, BETA_SCHEDULES)
         check_choice("method.prediction_type", self.prediction_type, PREDICTIONS)
-        check_rule("method.snr_gamma", self.snr_gamma, self.snr_gamma >= 0, ">= 0")
+        # the ranges are declared above (checked by build_config); this rule ties two fields together
         check_rule("method.steps", self.steps, 1 <= self.steps <= self.train_timesteps, f"in 1..{self.train_timesteps}")
-        check_rule("method.ema_decay", self.ema_decay, 0.0 <= self.ema_decay < 1.0, "in [0, 1)")
 
 
 @dataclass
 class VAEParams:
-    latent: int = 16
-    width: int = 32
+    latent: int = param(16, ge=1, le=4096)
+    width: int = param(32, ge=1, le=4096)
 
 
 @dataclass
 class DCGANParams:
-    latent: int = 64
-    width: int = 64
+    latent: int = param(64, ge=1, le=4096)
+    width: int = param(64, ge=1, le=4096)
 
 
 _GEN_SMOKE = {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 32, "log_every": 100}}

@@ -6,8 +6,9 @@ small config (the classification head is re-initialised for the task's classes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("classification",)
@@ -17,21 +18,21 @@ _SMOKE_TRAINER = {"epochs": 2, "batch_size": 64}
 @dataclass
 class ResNetParams:
     pretrained: str | None = None
-    input_size: int = 32  # the stem downsamples 4x, so small images are upsampled first
-    width: int = 32  # channels of the first stage; doubled per stage
-    depths: list[int] = field(default_factory=lambda: [1, 1, 1])  # blocks per stage
+    input_size: int = param(32, ge=0, le=4096)  # the stem downsamples 4x, so small images are upsampled first
+    width: int = param(32, ge=1, le=4096)  # channels of the first stage; doubled per stage
+    depths: list[int] = param([1, 1, 1], ge=1, le=64)  # blocks per stage
 
 
 @dataclass
 class ViTParams:
     pretrained: str | None = None
-    input_size: int = 0  # 0 = the task's own image size
-    patch_size: int = 2
-    hidden: int = 64
-    layers: int = 4
-    heads: int = 4
-    mlp_ratio: int = 2
-    dropout: float = 0.1
+    input_size: int = param(0, ge=0, le=4096)  # 0 = the task's own image size
+    patch_size: int = param(2, ge=1, le=1024)
+    hidden: int = param(64, ge=1, le=8192)
+    layers: int = param(4, ge=1, le=128)
+    heads: int = param(4, ge=1, le=256)
+    mlp_ratio: int = param(2, ge=1, le=64)
+    dropout: float = param(0.1, ge=0, lt=1)
 
 
 @register_method(

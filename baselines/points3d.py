@@ -7,8 +7,9 @@ the SO(3) variant), per-axis scaling (0.8-1.25), a shift (up to 0.1) and clipped
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("points3d",)
@@ -17,28 +18,30 @@ _SMOKE_TRAINER = {"epochs": 1, "batch_size": 16, "eval_batch_size": 32}
 
 @dataclass
 class PointNetParams:
-    widths: list[int] = field(default_factory=lambda: [64, 128, 256])  # the shared per-point MLP
-    dropout: float = 0.3
-    num_points: int = 512  # points fed to the network (a random subset in training, the first at test); 0 = all
+    widths: list[int] = param([64, 128, 256], ge=1, le=8192)  # the shared per-point MLP
+    dropout: float = param(0.3, ge=0, lt=1)
+    # points fed to the network (a random subset in training, the first at test); 0 = all
+    num_points: int = param(512, ge=0, le=1_000_000)
     augment: bool = True
 
 
 @dataclass
 class DGCNNParams:
-    widths: list[int] = field(default_factory=lambda: [32, 32, 64])  # one EdgeConv layer each
-    k: int = 10  # neighbours in the k-NN graph
-    embedding: int = 256
-    dropout: float = 0.3
-    num_points: int = 256  # k-NN costs N^2 per layer: on 2 CPU cores DGCNN sees a quarter of the points
+    widths: list[int] = param([32, 32, 64], ge=1, le=8192)  # one EdgeConv layer each
+    k: int = param(10, ge=1, le=1024)  # neighbours in the k-NN graph
+    embedding: int = param(256, ge=1, le=8192)
+    dropout: float = param(0.3, ge=0, lt=1)
+    # k-NN costs N^2 per layer: on 2 CPU cores DGCNN sees a quarter of the points
+    num_points: int = param(256, ge=0, le=1_000_000)
     augment: bool = True
 
 
 @dataclass
 class VoxelParams:
-    grid: int = 16  # occupancy grid side, over the cube [-1, 1]^3
-    width: int = 16
-    stages: int = 3
-    dropout: float = 0.3
+    grid: int = param(16, ge=1, le=256)  # occupancy grid side, over the cube [-1, 1]^3
+    width: int = param(16, ge=1, le=4096)
+    stages: int = param(3, ge=1, le=16)
+    dropout: float = param(0.3, ge=0, lt=1)
     augment: bool = True
 
 

@@ -7,8 +7,9 @@ mask size. `method.pretrained=<hub id or local folder>` loads SegFormer weights 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("segmentation",)
@@ -16,17 +17,17 @@ FITS = ("segmentation",)
 
 @dataclass
 class UNetParams:
-    width: int = 16  # channels of the first level; doubled per level
-    levels: int = 3  # number of 2x downsamplings
+    width: int = param(16, ge=1, le=4096)  # channels of the first level; doubled per level
+    levels: int = param(3, ge=1, le=16)  # number of 2x downsamplings
 
 
 @dataclass
 class SegformerParams:
     pretrained: str | None = None
-    input_size: int = 128  # logits come out at 1/4 of this: small images are upsampled first
-    hidden_sizes: list[int] = field(default_factory=lambda: [16, 32, 64, 128])
-    depths: list[int] = field(default_factory=lambda: [1, 1, 1, 1])
-    decoder_hidden: int = 64
+    input_size: int = param(128, ge=0, le=4096)  # logits come out at 1/4 of this: small images are upsampled first
+    hidden_sizes: list[int] = param([16, 32, 64, 128], ge=1, le=8192)
+    depths: list[int] = param([1, 1, 1, 1], ge=1, le=64)
+    decoder_hidden: int = param(64, ge=1, le=8192)
 
 
 @register_method(

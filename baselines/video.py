@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.params import param
 from harness.registry import register_method
 
 FITS = ("video",)
@@ -20,19 +21,19 @@ _SMOKE_TRAINER = {"epochs": 1, "batch_size": 16, "eval_batch_size": 32}
 @dataclass
 class VideoTransformerParams:
     pretrained: str | None = None
-    patch_size: int = 8
-    tubelet_size: int = 2  # VideoMAE only: frames per token
-    hidden: int = 96
-    layers: int = 4
-    heads: int = 4
-    mlp_ratio: int = 2
-    dropout: float = 0.0
+    patch_size: int = param(8, ge=1, le=1024)
+    tubelet_size: int = param(2, ge=1, le=64)  # VideoMAE only: frames per token
+    hidden: int = param(96, ge=1, le=8192)
+    layers: int = param(4, ge=1, le=128)
+    heads: int = param(4, ge=1, le=256)
+    mlp_ratio: int = param(2, ge=1, le=64)
+    dropout: float = param(0.0, ge=0, lt=1)
 
 
 @dataclass
 class CNNParams:
-    width: int = 16  # channels of the first stage; doubled per stage
-    stages: int = 3
+    width: int = param(16, ge=1, le=4096)  # channels of the first stage; doubled per stage
+    stages: int = param(3, ge=1, le=16)
 
 
 def _transformer_profiles(epochs: int, lr: float, hidden: int) -> dict:

@@ -11,14 +11,15 @@ pandas, scipy and pydantic are imported by the commands, never by this module: `
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from cli import options
 from cli.options import Command
 from harness.errors import UserError, unknown
+from harness.io import atomic_write_text, check_output_file, check_output_folder
 
 PATHS = (("PATH...", "record files, or folders searched for them (not checkpoint/ or hidden files)"),)
 DIRS = "folders of records (a name or [a,b]); null: leaderboard/records and runs"
@@ -33,6 +34,10 @@ class LeaderboardOptions:
     dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
     stale: bool = field(default=False, metadata={"help": "also show records of older task versions"})
 
+    def __post_init__(self) -> None:
+        if self.out is not None:
+            check_output_file("out", self.out)
+
 
 @dataclass
 class TableOptions:
@@ -44,12 +49,19 @@ class TableOptions:
     dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
     label: str | None = field(default=None, metadata={"help": "\\label{tab:LABEL}; null: out's file name"})
 
+    def __post_init__(self) -> None:
+        if self.out is not None:
+            check_output_file("out", self.out)
+
 
 @dataclass
 class PaperOptions:
     dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
     out: str = field(default="paper", metadata={"help": "folder of the paper: tables/, figures/, main.pdf"})
     pdf: bool = field(default=True, metadata={"help": "build main.pdf with latexmk after the tables and figures"})
+
+    def __post_init__(self) -> None:
+        check_output_folder("out", self.out)
 
 
 @dataclass
@@ -66,8 +78,10 @@ class ReproduceOptions:
     output_dir: str | None = field(default=None, metadata={"help": "where the re-runs go; null: a temporary folder"})
 
     def __post_init__(self) -> None:
-        if self.tolerance is not None and not self.tolerance >= 0:
-            raise UserError(f"tolerance must be a number >= 0, got {self.tolerance!r}")
+        if self.tolerance is not None and not 0 <= self.tolerance < float("inf"):
+            raise UserError(f"tolerance must be a finite number >= 0, got {self.tolerance!r}")
+        if self.output_dir is not None:
+            check_output_folder("output_dir", self.output_dir)
 
 
 # -- leaderboard, table, paper ---------------------------------------------------------------------
@@ -81,6 +95,8 @@ def record_dirs(dirs: list[str] | None) -> list[Path]:
     for d in dirs:
         if not Path(d).exists():
             raise UserError(f"dirs: no such folder: {d}")
+        if not os.access(d, os.R_OK | (os.X_OK if Path(d).is_dir() else 0)):  # os.walk would skip it silently
+            raise UserError(f"dirs: cannot read {d}; check its permissions")
     return [Path(d) for d in dirs]
 
 
@@ -110,10 +126,11 @@ def emit(text: str, out: str | None) -> None:
     """`text` to stdout, or written atomically to `out` (said on stderr)."""
     if out is None:
         sys.stdout.write(text)
-    else:
-        from harness.io import atomic_write_text
-
+        return
+    try:
         print(f"wrote {atomic_write_text(out, text)}", file=sys.stderr)
+    except OSError as err:  # checked up front; the disk can still fill or a folder vanish meanwhile
+        raise UserError(f"cannot write out={out}: {err.strerror or err}") from None
 
 
 def cmd_leaderboard(args: list[str]) -> int:
@@ -175,35 +192,40 @@ def cmd_paper(args: list[str]) -> int:
 
 # -- validate, submit, reproduce --------------------------------------------------------------------
 
-def _records(command: str, args: list[str]) -> tuple[list[Any], Path]:
-    """The verdict of every record under the paths given (reported), and the records root."""
+def _inputs(command: str, args: list[str]) -> tuple[list[Path], Path]:
+    """The record files under the paths given, and the records root (checked: it exists, a folder)."""
     from leaderboard import submit
 
     opts, paths = options.parse_with_paths(command, SubmitOptions, args)
     if not paths:
         raise UserError(f"'bench {command}' needs record files or folders, for example: bench {command} runs/digits")
     root = Path(opts.root) if opts.root is not None else submit.RECORDS_ROOT
-    verdicts = submit.check_files(submit.record_files(paths), root)
-    submit.report(verdicts)
-    return verdicts, root
+    submit.check_root(root, writing=command == "submit")
+    return submit.record_files(paths), root
 
 
 def cmd_validate(args: list[str]) -> int:
     """`bench validate PATH...`: 0 when every record is accepted, 1 otherwise."""
-    verdicts, _ = _records("validate", args)
+    from leaderboard import submit
+
+    files, root = _inputs("validate", args)
+    verdicts = submit.check_files(files, root)
+    submit.report(verdicts)
     return 0 if all(v.accepted for v in verdicts) else 1
 
 
 def cmd_submit(args: list[str]) -> int:
-    """`bench submit PATH...`: validate, then copy all of them or none."""
+    """`bench submit PATH...`: validate, then copy all of them or none, under the records folder's lock."""
     from leaderboard import submit
 
-    verdicts, root = _records("submit", args)
-    if not all(v.accepted for v in verdicts):
+    files, root = _inputs("submit", args)
+    verdicts, placed = submit.submit(files, root)
+    submit.report(verdicts)
+    if not placed:
         print("nothing copied: fix or remove the rejected records and submit again")
         return 1
-    for v in verdicts:
-        print(f"copied {v.path} -> {submit.copy(v, root)}")
+    for v, target in zip(verdicts, placed, strict=True):
+        print(f"copied {v.path} -> {target}")
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from cli import options
 from cli.options import Command
 from harness.errors import UserError
+from harness.io import check_output_file
 
 UNPINNED = "UNPINNED (not a commit id; results may change if the hub dataset changes)"
 
@@ -71,8 +72,22 @@ def _write_samples(task, path: str) -> None:
         raise UserError(f"task '{task.name}' has no sample preview; samples= works for tasks that define one")
     if not Path(path).expanduser().parent.is_dir():
         raise UserError(f"samples='{path}': folder {Path(path).parent} does not exist")
+    check_output_file("samples", Path(path).expanduser())
+    _check_image_suffix(path)
     task.preview(DataConfig(), str(Path(path).expanduser()))
     print(f"wrote {path}")
+
+
+def _check_image_suffix(path: str) -> None:
+    """The file name ends in a format Pillow can write (the grid is a PIL image)."""
+    from PIL import Image
+
+    Image.init()
+    suffix = Path(path).suffix.lower()
+    writable = sorted(ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.SAVE)
+    if Image.registered_extensions().get(suffix) not in Image.SAVE:
+        raise UserError(f"samples='{path}': cannot write a '{suffix or 'file without a suffix'}' image; "
+                        f"use .png (or {', '.join(e for e in writable if e in ('.jpg', '.pdf', '.webp'))})")
 
 
 def describe_task(t) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from cli import options
 from cli.options import Command, Key
 from harness.errors import UserError, check_rule
+from harness.io import check_output_file
 from harness.sweep_options import SweepOptions
 
 NUM_PROCESSES = "processes on this machine; > 1 re-launches the command through Accelerate (docs/distributed.md)"
@@ -37,7 +38,9 @@ class EvaluateOptions(RunOptions):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.eval_batch_size is not None:
-            check_rule("eval_batch_size", self.eval_batch_size, self.eval_batch_size >= 1, ">= 1")
+            check_rule("eval_batch_size", self.eval_batch_size, 1 <= self.eval_batch_size <= 2**20, "in [1, 2**20]")
+        if self.out is not None:
+            check_output_file("out", self.out)
 
 
 @dataclass

@@ -13,22 +13,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from harness.errors import UserError, check_choice, check_rule, unknown
+from harness.errors import UserError, check_choice, unknown
+from harness.io import check_output_folder
 from harness.optim import OPTIMIZERS, SCHEDULERS
-from harness.specs import PROFILES, MethodSpec, TaskSpec
+from harness.params import check_ranges, param, union_members
+from harness.specs import MAX_SEED, PROFILES, MethodSpec, TaskSpec
 
 PRECISIONS = ("no", "fp16", "bf16")
-
-
-def _check_positive(key: str, value: float | None, allow_zero: bool = False) -> None:
-    if value is not None:
-        check_rule(key, value, value > 0 or (allow_zero and value == 0), ">= 0" if allow_zero else "> 0")
+MAX_BATCH = 2**20
 
 
 def _help(text: str) -> dict[str, str]:
@@ -38,29 +36,22 @@ def _help(text: str) -> dict[str, str]:
 
 @dataclass
 class TrainerConfig:
-    epochs: int = field(default=10, metadata=_help(
+    epochs: int = param(10, ge=0, le=100_000, help=(
         "0 = evaluate only (pretrained weights, untrained floors, evaluation-only tasks)"))
-    batch_size: int = field(default=64, metadata=_help("per device; effective batch = batch_size * world_size"))
-    eval_batch_size: int = field(default=256, metadata=_help("per device, for validation and test"))
-    lr: float = field(default=1e-3, metadata=_help("peak learning rate (after warmup)"))
-    weight_decay: float = field(default=0.0, metadata=_help("weight decay of the optimizer"))
+    batch_size: int = param(64, ge=1, le=MAX_BATCH, help="per device; effective batch = batch_size * world_size")
+    eval_batch_size: int = param(256, ge=1, le=MAX_BATCH, help="per device, for validation and test")
+    lr: float = param(1e-3, gt=0, help="peak learning rate (after warmup)")
+    weight_decay: float = param(0.0, ge=0, help="weight decay of the optimizer")
     optimizer: str = field(default="adamw", metadata=_help(f"one of {', '.join(OPTIMIZERS)} (harness/optim.py)"))
     scheduler: str = field(default="cosine", metadata=_help(
         f"learning-rate schedule after the warmup: one of {', '.join(SCHEDULERS)}"))
-    warmup_epochs: int = field(default=0, metadata=_help("epochs of linear learning-rate warmup"))
-    grad_clip: float = field(default=0.0, metadata=_help("maximum gradient norm; 0 disables clipping"))
+    warmup_epochs: int = param(0, ge=0, help="epochs of linear learning-rate warmup")
+    grad_clip: float = param(0.0, ge=0, help="maximum gradient norm; 0 disables clipping")
     mixed_precision: str = field(default="no", metadata=_help(f"one of {', '.join(PRECISIONS)} (Accelerate)"))
-    log_every: int = field(default=1, metadata=_help("epochs between log lines / validation"))
+    log_every: int = param(1, ge=1, help="epochs between log lines / validation")
 
     def __post_init__(self) -> None:
-        _check_positive("trainer.epochs", self.epochs, allow_zero=True)
-        _check_positive("trainer.batch_size", self.batch_size)
-        _check_positive("trainer.eval_batch_size", self.eval_batch_size)
-        _check_positive("trainer.lr", self.lr)
-        _check_positive("trainer.weight_decay", self.weight_decay, allow_zero=True)
-        _check_positive("trainer.warmup_epochs", self.warmup_epochs, allow_zero=True)
-        _check_positive("trainer.grad_clip", self.grad_clip, allow_zero=True)
-        _check_positive("trainer.log_every", self.log_every)
+        # numbers are checked against their declared ranges by build_config (harness/params.py)
         check_choice("trainer.optimizer", self.optimizer, OPTIMIZERS)
         check_choice("trainer.scheduler", self.scheduler, SCHEDULERS)
         check_choice("trainer.mixed_precision", self.mixed_precision, PRECISIONS)
@@ -70,17 +61,10 @@ class TrainerConfig:
 class DataConfig:
     path: str | None = field(default=None, metadata=_help(
         "local copy of a hub dataset (parquet folder or save_to_disk folder)"))
-    train_size: int | None = field(default=None, metadata=_help(
-        "cap on training examples (profiles set it); null = all"))
-    eval_size: int | None = field(default=None, metadata=_help(
-        "cap on val and test examples; null = the whole fixed splits"))
+    train_size: int | None = param(None, ge=1, help="cap on training examples (profiles set it); null = all")
+    eval_size: int | None = param(None, ge=1, help="cap on val and test examples; null = the whole fixed splits")
     cache_dir: str | None = field(default=None, metadata=_help("default: $DLBENCH_CACHE or ~/.cache/dlbench"))
-    num_workers: int = field(default=0, metadata=_help("DataLoader worker processes"))
-
-    def __post_init__(self) -> None:
-        _check_positive("data.train_size", self.train_size)
-        _check_positive("data.eval_size", self.eval_size)
-        _check_positive("data.num_workers", self.num_workers, allow_zero=True)
+    num_workers: int = param(0, ge=0, le=256, help="DataLoader worker processes")
 
 
 @dataclass
@@ -97,7 +81,7 @@ class Selection:
 class RunKeys:
     """The run config's keys that every task and method share (method.* and metrics.* are added per run)."""
 
-    seed: int = field(default=0, metadata=_help("seeds Python, NumPy and torch; part of the config hash"))
+    seed: int = param(0, ge=0, le=MAX_SEED, help="seeds Python, NumPy and torch; part of the config hash")
     resume: bool = field(default=False, metadata=_help(
         "continue the latest unfinished run of this config from its checkpoint"))
     output_dir: str = field(default="runs", metadata=_help("run folders go to OUTPUT_DIR/<task>/<method>/<run_id>"))
@@ -199,12 +183,6 @@ def flat_keys(cls: type, prefix: str = "") -> dict[str, Any]:
         else:
             keys[f"{prefix}{f.name}"] = tp
     return keys
-
-
-def union_members(tp: Any) -> tuple[Any, ...]:
-    """The types a union (`str | None`, `Optional[str]`) allows; the type itself when it is not a union."""
-    is_union = isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union
-    return typing.get_args(tp) if is_union else (tp,)
 
 
 def type_name(tp: Any) -> str:
@@ -344,6 +322,20 @@ def _merge_recorded(cfg: Any, values: dict[str, Any], keys: _Keys) -> Any:
         raise UserError(f"invalid config: {str(err).splitlines()[0]}") from None
 
 
+def _check_paths(task: TaskSpec, obj: Any) -> None:
+    """The paths a run reads or writes, when given: checked here so that a bad one fails before any work."""
+    path = obj.data.path
+    if path is not None:
+        if not task.reads_data_path:
+            raise UserError(f"task '{task.name}' reads no data.path (its data is generated or built in); "
+                            f"drop data.path={path}")
+        if not Path(path).expanduser().exists():  # the task's loader expands ~ too
+            raise UserError(f"data.path '{path}' does not exist; point it at a local copy of {task.name}'s data")
+    if obj.data.cache_dir is not None:
+        check_output_folder("data.cache_dir", obj.data.cache_dir)
+    check_output_folder("output_dir", obj.output_dir)
+
+
 def build_config(task: TaskSpec, method: MethodSpec, profile: str, overrides: Sequence[tuple[str, Any]] = (), *,
                  recorded: dict[str, Any] | None = None) -> RunConfig:
     """Schema defaults < profiles < `recorded` (a record's config) < `overrides` (the command line), checked."""
@@ -365,6 +357,9 @@ def build_config(task: TaskSpec, method: MethodSpec, profile: str, overrides: Se
         obj = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
         raise UserError(f"invalid config: {str(err).splitlines()[0]}") from None
+    check_ranges(obj)  # seed, trainer.*, data.*, method.*, metrics.*: before any folder exists
+    if recorded is None:  # a record's paths are those of the machine that made it (submit, reproduce read it anywhere)
+        _check_paths(task, obj)
     if frozen and obj.trainer.epochs != 0:
         raise UserError(f"{frozen} is evaluated without training; drop trainer.epochs={obj.trainer.epochs} "
                         "(or set it to 0)")

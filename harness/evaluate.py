@@ -29,20 +29,43 @@ def load_run_config(run_dir: Path) -> RunConfig:
     if not run_dir.is_dir():
         raise UserError(f"run folder not found: {run_dir}")
     try:
-        return from_dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         hint = "is it a run folder, runs/<task>/<method>/<run_id>?"
         raise UserError(f"{run_dir} has no {rundir.CONFIG}; {hint}") from None
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:  # random bytes, a truncated file
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise UserError(f"{path}: not a run config ({type(err).__name__}: {reason})") from None
+    required = ("task", "method", "profile", "seed")
+    if not isinstance(config, dict) or not isinstance(config.get("method"), dict) or \
+            any(key not in config for key in required):
+        raise UserError(f"{path}: not a run config (it needs the keys {', '.join(required)}, as a run writes them)")
+    try:
+        return from_dict(config)
+    except (KeyError, TypeError, ValueError) as err:
         raise UserError(f"{path}: not a run config ({type(err).__name__}: {err})") from None
 
 
 def checkpoint_weights(run_dir: Path) -> Path:
+    """The run's finished checkpoint weights, whose safetensors header is read (and so checked) here."""
     for name in (rundir.CHECKPOINT, rundir.CHECKPOINT + ".old"):  # .old: killed between the save's renames
         weights = run_dir / name / "model.safetensors"
         if (run_dir / name / "state.json").is_file() and weights.is_file():
+            _check_safetensors(weights)
             return weights
     raise UserError(f"{run_dir} has no checkpoint to evaluate (checkpoint/model.safetensors)")
+
+
+def _check_safetensors(weights: Path) -> None:
+    """A corrupt or truncated file fails here, in one line, before any data is built: safetensors checks
+    the header and that every tensor's bytes lie inside the file."""
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(str(weights), framework="pt") as fh:
+            fh.keys()
+    except (SafetensorError, OSError, ValueError) as err:
+        raise UserError(f"{weights}: not a readable safetensors checkpoint ({err})") from None
 
 
 def evaluate(cfg: RunConfig, weights: Path) -> Evaluation:
@@ -59,7 +82,11 @@ def evaluate(cfg: RunConfig, weights: Path) -> Evaluation:
     with accelerator.main_process_first():  # the first process builds the dataset cache
         data = task.build_data(cfg.data, cfg.profile, cfg.metrics)
     model = method.build(data.info, cfg.method)
-    load_model(model, str(weights))
+    try:
+        load_model(model, str(weights))
+    except RuntimeError as err:  # tensors of another model: missing or unexpected keys, other shapes
+        raise UserError(f"{weights}: does not fit the run's model {cfg.method_name} "
+                        f"({str(err).splitlines()[0]})") from None
     loader = DataLoader(data.test, batch_size=cfg.trainer.eval_batch_size, collate_fn=data.collate,
                         num_workers=cfg.data.num_workers)
     model, loader = accelerator.prepare(model, loader)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from harness.errors import UserError, unknown
+from harness.params import undeclared
 from harness.specs import FamilySpec, MethodSpec, TaskSpec
 
 _FAMILIES: dict[str, FamilySpec] = {}
@@ -60,12 +61,16 @@ def _check_fits(spec: MethodSpec) -> None:
 def register_method(**fields) -> Callable[[F], F]:
     """Decorator on a model builder: `@register_method(name=..., version=..., fits=..., params=...)`.
     A family in `fits` that does not exist, or that does not offer the method's objective, is an
-    error here, at registration, not when a run starts."""
+    error here, at registration, not when a run starts; so is a numeric param without a declared range."""
 
     def wrap(build: F) -> F:
         spec = MethodSpec(build=build, **fields)
         if spec.name in _METHODS:
             raise ValueError(f"method {spec.name!r} is already registered")
+        missing = undeclared(spec.params)
+        if missing:
+            raise ValueError(f"method {spec.name!r}: {spec.params.__name__} declares no range for "
+                             f"{', '.join(missing)}; declare each with harness.params.param(default, ge=..., le=...)")
         _check_fits(spec)
         _METHODS[spec.name] = spec
         return build

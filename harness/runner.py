@@ -26,13 +26,29 @@ from harness import checkpoint, distributed, optim, per_example, provenance, reg
 from harness.config import RunConfig
 from harness.contracts import Evaluation, TaskData
 from harness.io import atomic_write_text
-from harness.record import PerExampleRef, Record
+from harness.record import MAX_METRIC, PerExampleRef, Record, load_record
 
 log = logging.getLogger("dlbench")
 
 
+# what resume=true says when there is no checkpoint to continue from (rundir.Resumable's states and "new")
+RESUME_NOTES = {
+    "new": "resume=true: no unfinished run of this config found; starting fresh",
+    "restart": "resume=true: {run_dir} stopped before its first checkpoint; training it again from epoch 0, in place",
+}
+
+
 class NonFiniteLoss(RuntimeError):
     pass
+
+
+def _within_scale(metrics: dict[str, float], split: str) -> dict[str, float]:
+    """The metrics, unless one is non-finite or beyond what a record holds: then the run has diverged."""
+    bad = {k: v for k, v in metrics.items() if not abs(v) <= MAX_METRIC}
+    if bad:
+        raise NonFiniteLoss(f"{split} metrics diverged ({', '.join(f'{k} = {v}' for k, v in bad.items())}); "
+                            "try a lower trainer.lr or trainer.grad_clip=1.0")
+    return metrics
 
 
 @dataclass
@@ -68,7 +84,8 @@ def backward_for(accelerator: Accelerator):
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
-    return seed * 100_003 + epoch
+    """The seed of one epoch, within NumPy's range (< 2**32): unchanged for small seeds, so records still reproduce."""
+    return (seed * 100_003 + epoch) % 2**32
 
 
 def _worker_init(worker_id: int) -> None:
@@ -124,27 +141,45 @@ class Run:
         self.start_epoch = 0
 
     # -- folders -----------------------------------------------------------------------------
-    def _run_dir(self) -> Path:
+    def _choose_folder(self) -> tuple[str, str]:
+        """(run_id, state): with resume=true what rundir.find_resumable picks, else a new folder ("new").
+        The main process decides and broadcasts it, so every process agrees on the folder and on
+        whether to continue, restart or stop."""
         cfg, acc = self.cfg, self.accelerator
-        found = None
-        if cfg.resume:
-            found = rundir.find_resumable(cfg.output_dir, cfg.task, cfg.method_name, cfg.hash())
-        run_id = found.name if found else rundir.new_run_id(cfg.hash())
-        run_id = broadcast_object_list([run_id])[0] if acc.num_processes > 1 else run_id
+        choice = ("", "new")
+        if acc.is_main_process:
+            found = rundir.find_resumable(cfg.output_dir, cfg.task, cfg.method_name, cfg.hash(),
+                                          self.task.version) if cfg.resume else None
+            choice = (found.run_dir.name, found.state) if found else (rundir.new_run_id(cfg.hash()), "new")
+        if acc.num_processes > 1:
+            choice = tuple(broadcast_object_list(list(choice)))
+        return choice
+
+    def _run_dir(self, run_id: str) -> Path:
+        cfg, acc = self.cfg, self.accelerator
         run_dir = rundir.run_root(cfg.output_dir, cfg.task, cfg.method_name) / run_id
         if acc.is_main_process:
             run_dir.mkdir(parents=True, exist_ok=True)
             import yaml
 
             atomic_write_text(run_dir / rundir.CONFIG, yaml.safe_dump(cfg.to_dict(), sort_keys=False))
-        if cfg.resume and not found:
-            _say(acc, "resume=true: no checkpoint of this config found; starting fresh")
-        self.resuming = found is not None
         return run_dir
+
+    def _already_complete(self, run_id: str) -> RunResult:
+        """resume=true after the record was written (a kill just after it): the record stands, nothing trains."""
+        cfg = self.cfg
+        run_dir = rundir.run_root(cfg.output_dir, cfg.task, cfg.method_name) / run_id
+        path = run_dir / rundir.RECORD
+        _say(self.accelerator, f"resume=true: run {run_dir} of this config is already complete (record {path}); "
+                               "nothing to do")
+        return RunResult(record=load_record(path), run_dir=run_dir)
 
     # -- life cycle ----------------------------------------------------------------------------
     def execute(self) -> RunResult:
         cfg, acc = self.cfg, self.accelerator
+        run_id, self.resume_state = self._choose_folder()
+        if self.resume_state == "completed":
+            return self._already_complete(run_id)
         if acc.is_main_process:
             rundir.check_writable(cfg.output_dir)
         set_seed(cfg.seed)
@@ -155,7 +190,7 @@ class Run:
         model = self.method.build(self.data.info, cfg.method)
         if acc.is_main_process:  # now that the model's size is known
             rundir.check_writable(cfg.output_dir, rundir.bytes_needed(sum(p.numel() for p in model.parameters())))
-        self.run_dir = self._run_dir()
+        self.run_dir = self._run_dir(run_id)
         handler = _setup_logging(self.run_dir, acc.is_main_process)
         try:
             return self._execute(model)
@@ -179,11 +214,13 @@ class Run:
         )
         self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
         ckpt = self.run_dir / rundir.CHECKPOINT
-        if self.resuming:
+        if self.resume_state == "checkpoint":
             state = checkpoint.load(ckpt, acc.unwrap_model(model), optimizer, scheduler)
             self.start_epoch, self.history = state["epoch"], state["history"]
             self.train_seconds, self.train_samples = state["train_seconds"], state["train_samples"]
             _say(acc, f"resumed from {ckpt} after epoch {self.start_epoch}")
+        elif cfg.resume:
+            _say(acc, RESUME_NOTES[self.resume_state].format(run_dir=self.run_dir))
         _say(acc, f"run {self.run_dir}  ({self.num_parameters:,} parameters, "
                   f"{len(data.train)} train / {len(data.test)} test, world size {acc.num_processes})")
         try:
@@ -196,6 +233,10 @@ class Run:
             self._finish(None, error=msg)
             raise
         test = data.protocol.evaluate(acc, model, test_dl, "test", per_example=True)
+        try:
+            _within_scale(test.metrics, "test")
+        except NonFiniteLoss as err:
+            return self._finish(None, error=str(err))
         write_artifacts = getattr(data.protocol, "write_artifacts", None)
         if write_artifacts is not None and acc.is_main_process:
             write_artifacts(acc, acc.unwrap_model(model), data.test, self.run_dir)
@@ -230,7 +271,7 @@ class Run:
             self.train_samples += len(train_dl.dataset)
             entry = {"epoch": epoch, "train_loss": total / max(steps, 1), "val": {}, "seconds": seconds}
             if epoch % cfg.trainer.log_every == 0 or epoch == epochs:
-                entry["val"] = protocol.evaluate(acc, self.model, val_dl, "val").metrics
+                entry["val"] = _within_scale(protocol.evaluate(acc, self.model, val_dl, "val").metrics, "val")
             self.history.append(entry)
             self._log_epoch(entry, epochs)
             self.start_epoch = epoch
@@ -242,7 +283,8 @@ class Run:
         if self.accelerator.num_processes > 1:
             check = self.accelerator.reduce(check, "mean")
         value = float(check)
-        if not math.isfinite(value):
+        # past MAX_METRIC a loss has diverged as surely as at inf (trainer.lr=1e30), and no record holds it
+        if not math.isfinite(value) or abs(value) > MAX_METRIC:
             raise NonFiniteLoss(f"loss became {value} at epoch {epoch}, step {step}; "
                                 "try a lower trainer.lr or trainer.grad_clip=1.0")
         return value

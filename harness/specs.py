@@ -15,6 +15,21 @@ from typing import Any, Literal
 Profile = Literal["smoke", "default", "full"]
 PROFILES: tuple[str, ...] = ("smoke", "default", "full")
 _COMMIT = re.compile(r"[0-9a-f]{40}")
+# Family, task and method names become folder names (runs/<task>/<method>/, leaderboard/records/...) and
+# LaTeX/HTML labels: lower-case letters, digits and dashes, nothing a path or a markup language reads
+NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,31}$"
+MAX_SEED = 2**32 - 1  # NumPy's seed range: the runner seeds np.random with a run's seed (run config, records)
+
+
+def check_name(kind: str, name: str, version: str | None = None) -> None:
+    """A registered name (and version) in the safe pattern; a ValueError that says what is allowed."""
+    if not isinstance(name, str) or not re.fullmatch(NAME_PATTERN, name):
+        raise ValueError(f"{kind} name {name!r} is not allowed: use 1-64 lower-case letters, digits and dashes, "
+                         "starting with a letter or digit")
+    if version is not None and not re.fullmatch(VERSION_PATTERN, str(version)):
+        raise ValueError(f"{kind} {name}: version {version!r} is not allowed: use up to 32 letters, digits, "
+                         "'.', '_', '+' and '-'")
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,7 @@ class FamilySpec:
     dummy: str  # "module:function", (TaskInfo) -> torch.nn.Module: a tiny model of `interface`, for tests
 
     def __post_init__(self) -> None:
+        check_name("family", self.name)
         if not self.objectives:
             raise ValueError(f"family {self.name}: declares no objectives")
         for ref in (*self.protocols, self.dummy):
@@ -60,7 +76,14 @@ class Metric:
     higher_is_better: bool
     source: str
     description: str = ""
-    range: tuple[float, float] | None = None  # (low, high) a valid value lies in; None = any finite value
+    # (low, high) a valid value lies in, required so that no record carries a negative distance or an
+    # accuracy of 3; an open end is inf (records cap every value's magnitude: harness.record.MAX_METRIC)
+    range: tuple[float, float] = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        low, high = self.range
+        if not low < high:  # NaN fails too
+            raise ValueError(f"metric {self.name}: range {self.range} must have low < high")
 
 
 @dataclass(frozen=True)
@@ -123,6 +146,9 @@ class TaskSpec:
     # optional dataclass of the task's scoring options, set as `metrics.<key>=...` and handed to
     # `build(data_cfg, profile, metrics)`; tasks without one take no `metrics.*` keys
     metric_params: type | None = None
+    # True: the task reads a local copy from data.path with no hub source (modelnet40, ucf101); a task that
+    # reads no data path (generated or embedded data) refuses data.path when a run is composed
+    local_data: bool = False
 
     def build_data(self, data_cfg: Any, profile: str, metrics: Any = None) -> Any:
         """The task's data for a run: `metrics` goes to builders of tasks that declare metric_params."""
@@ -131,6 +157,7 @@ class TaskSpec:
         return self.build(data_cfg, profile, metrics if metrics is not None else self.metric_params())
 
     def __post_init__(self) -> None:
+        check_name("task", self.name, self.version)
         names = [m.name for m in self.metrics]
         if self.primary_metric not in names:
             raise ValueError(f"task {self.name}: primary metric {self.primary_metric!r} not in {names}")
@@ -142,6 +169,11 @@ class TaskSpec:
     def unpinned(self) -> bool:
         """True when the task reads a hub revision that is not a pinned commit."""
         return self.hub is not None and not self.hub.pinned
+
+    @property
+    def reads_data_path(self) -> bool:
+        """True when data.path means something to this task: a local copy of its hub dataset, or its only source."""
+        return self.hub is not None or self.local_data
 
     @property
     def primary(self) -> Metric:
@@ -166,6 +198,7 @@ class MethodSpec:
     trains: bool = True
 
     def __post_init__(self) -> None:
+        check_name("method", self.name, self.version)
         bad = set(self.profiles).union(*map(set, self.task_profiles.values())) - set(PROFILES)
         if bad:
             raise ValueError(f"method {self.name}: unknown profiles {sorted(bad)}")

@@ -4,17 +4,19 @@
     bench sweep task=digits method=cnn trainer.lr=1e-3,3e-3 'seed=range(0,3)' launcher=slurm slurm.partition=gpu
 
 The grid uses Hydra's multirun grammar (`a,b,c`, `range(0,3)`, `choice(a,b)`), parsed by Hydra's own
-override parser; every combination is one `bench run`. Every grid point is composed and checked before
-anything runs. A point whose completed record already exists (same task version, method, resolved
-config hash and seed) is skipped unless rerun=true, so re-running a sweep after a crash finishes only
-what is missing; each run gets resume=true (unless given), so one cut off mid-training continues from
-its last checkpoint.
+override parser; every combination is one `bench run`. A grid of more than max_runs points is refused from
+its size alone, before it is listed. Every grid point is composed and checked before anything runs. A
+point whose completed record already exists (same task version, method, resolved config hash and seed)
+is skipped unless rerun=true, so re-running a sweep after a crash finishes only what is missing; each run
+gets resume=true (unless given), so one cut off mid-training continues from its last checkpoint.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import itertools
+import math
 import re
 import sys
 import time
@@ -25,7 +27,7 @@ from harness import rundir
 from harness.config import RunConfig
 from harness.errors import UserError
 from harness.launchers import Job, Outcome, get_launcher, outcome_from_record
-from harness.sweep_options import SweepOptions
+from harness.sweep_options import DEFAULT_MAX_RUNS, SweepOptions
 
 SWEEP_DIR = ".sweep"  # under output_dir: one log per run, submitit's files; hidden from record scans
 
@@ -36,10 +38,10 @@ def _key(arg: str) -> str:
 
 # -- the grid ---------------------------------------------------------------------------------------
 
-def expand(args: list[str]) -> tuple[list[list[str]], list[str]]:
-    """Every combination of the swept values (the last key varies fastest), and the swept keys."""
+def _parse(args: list[str]) -> list:
+    """Hydra's parsed overrides of `args`; only plain key=value (a sweep or not) is accepted."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
-    from hydra.errors import HydraException, OverrideParseException
+    from hydra.errors import OverrideParseException
 
     for arg in args:
         if "=" not in arg:
@@ -48,20 +50,68 @@ def expand(args: list[str]) -> tuple[list[list[str]], list[str]]:
         parsed = OverridesParser.create().parse_overrides(list(args))
     except OverrideParseException as err:
         raise UserError(f"cannot parse override: {str(err).splitlines()[0]}") from None
-    axes, swept = [], []
     for ov in parsed:
         if ov.is_delete() or ov.is_add() or ov.is_force_add():
             raise UserError(f"'{ov.input_line}': only plain key=value overrides are supported")
+    return parsed
+
+
+def _unlistable(ov) -> UserError:
+    return UserError(f"'{ov.input_line}' cannot be listed; sweep with a,b,c or range(start,stop[,step])")
+
+
+def _axis_size(ov, cap: int) -> int:
+    """How many values a sweep override lists, found without listing more than `cap` + 1 of them."""
+    from hydra.core.override_parser.types import ChoiceSweep, RangeSweep
+
+    value = ov.value()
+    if isinstance(value, ChoiceSweep):
+        return len(value.list)
+    if not isinstance(value, RangeSweep):
+        raise _unlistable(ov)  # interval(...), glob(...)
+    if value.step == 0:
+        raise UserError(f"'{ov.input_line}': a range's step must not be 0")
+    values = value.range()
+    if isinstance(values, range):
+        return len(values)
+    # a float range is stepped in Decimal by Hydra: count it the same way, up to the cap
+    counted = sum(1 for _ in itertools.islice(values, cap + 1))
+    if counted <= cap:
+        return counted
+    estimate = (decimal.Decimal(value.stop) - decimal.Decimal(value.start)) / decimal.Decimal(value.step)
+    return max(cap + 1, math.ceil(estimate))
+
+
+def _check_size(parsed: list, max_runs: int) -> None:
+    """Refuse a grid of more than `max_runs` points before listing any of it (range(0,10**8) would fill memory)."""
+    sizes = [(ov, _axis_size(ov, max_runs)) for ov in parsed if ov.is_sweep_override()]
+    for ov, size in sizes:
+        if size == 0:
+            raise UserError(f"'{ov.input_line}' sweeps over no values")
+    total = math.prod(size for _, size in sizes)
+    if total > max_runs:
+        axes = " x ".join(f"{ov.key_or_group} {size:,}" for ov, size in sizes)
+        raise UserError(f"the grid has {total:,} runs ({axes}), more than max_runs={max_runs:,}; "
+                        f"narrow the sweep, or raise the limit with max_runs={total}")
+
+
+def expand(args: list[str], max_runs: int = DEFAULT_MAX_RUNS) -> tuple[list[list[str]], list[str]]:
+    """Every combination of the swept values (the last key varies fastest), and the swept keys.
+
+    The grid's size is computed from each sweep's length first; one of more than `max_runs` points is refused."""
+    from hydra.errors import HydraException
+
+    parsed = _parse(args)
+    _check_size(parsed, max_runs)
+    axes, swept = [], []
+    for ov in parsed:
         if not ov.is_sweep_override():
             axes.append([ov.input_line])
             continue
         try:
             values = list(ov.sweep_string_iterator())
         except HydraException:
-            hint = "sweep with a,b,c or range(start,stop[,step])"
-            raise UserError(f"'{ov.input_line}' cannot be listed; {hint}") from None
-        if not values:
-            raise UserError(f"'{ov.input_line}' sweeps over no values")
+            raise _unlistable(ov) from None
         axes.append([f"{ov.key_or_group}={v}" for v in values])
         swept.append(ov.key_or_group)
     return [list(point) for point in itertools.product(*axes)], swept
@@ -203,7 +253,7 @@ class SweepResult:
 def run_sweep(run_args: list[str], opts: SweepOptions) -> SweepResult:
     """Expand `run_args` (Hydra's multirun grammar), check every point, skip the done ones, run the rest."""
     launcher = get_launcher(opts.launcher)
-    grid, swept = expand(run_args)
+    grid, swept = expand(run_args, opts.max_runs)
     points = plan(grid, swept, opts.rerun)
     launcher.check()
     for output_dir in sorted({p.cfg.output_dir for p in points if p.existing is None}):

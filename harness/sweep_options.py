@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from harness.errors import check_rule
 
+DEFAULT_MAX_RUNS = 10_000  # far above any sweep run so far; a typo in a range() is not
+
 
 def _at_least(key: str, value: int, low: int) -> None:
     check_rule(key, value, value >= low, f">= {low}")
@@ -37,8 +39,11 @@ class SweepOptions:
     launcher: str = field(default="local", metadata={
         "help": "where runs execute: local (worker processes here) or slurm (one job each, via submitit)"})
     num_processes: int = field(default=1, metadata={"help": "processes per run (docs/distributed.md)"})
+    max_runs: int = field(default=DEFAULT_MAX_RUNS, metadata={
+        "help": "refuse a grid of more runs than this, before listing it (a range(0,100000000) typo)"})
     slurm: SlurmOptions = field(default_factory=SlurmOptions)
 
     def __post_init__(self) -> None:
         _at_least("jobs", self.jobs, 1)
         _at_least("num_processes", self.num_processes, 1)
+        _at_least("max_runs", self.max_runs, 1)

@@ -59,13 +59,36 @@ def runs_frame(loaded: list[list[tuple[Path, Record]]]) -> pd.DataFrame:
 
 
 def collect(dirs: list[Path]) -> tuple[pd.DataFrame, list[tuple[Path, str]]]:
-    """All valid records under `dirs` as one row per run (deduplicated), and the rejected files."""
+    """All valid records under `dirs` as one row per run (deduplicated), and the rejected files.
+
+    Valid means the schema's checks and, for a registered task, every metric inside its declared range:
+    runs/ is read with the same strictness as a submission, so a hand-edited record cannot top a table."""
     loaded, rejected = [], []
     for top in dirs:
         valid, bad = load_records([top])
-        loaded.append(valid)
+        kept = []
+        for path, rec in valid:
+            reason = _out_of_range(rec)
+            if reason:
+                bad.append((path, reason))
+            else:
+                kept.append((path, rec))
+        loaded.append(kept)
         rejected += bad
     return runs_frame(loaded), rejected
+
+
+def _out_of_range(rec: Record) -> str:
+    """The first metric of `rec` outside its task's declared range, said in one line; '' when none is."""
+    from harness import registry
+
+    task = registry.tasks().get(rec.task.name)
+    ranges = {m.name: m.range for m in task.metrics} if task else {}
+    for name, value in rec.metrics.items():
+        low, high = ranges.get(name, (-math.inf, math.inf))
+        if not low <= value <= high:
+            return f"metric {name} = {value} is outside its range [{low}, {high}]"
+    return ""
 
 
 def completed_runs(runs: pd.DataFrame) -> pd.DataFrame:

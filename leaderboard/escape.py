@@ -19,8 +19,9 @@ _LATEX = {
 _LATEX_TABLE = {ord(k): v for k, v in _LATEX.items()} | {c: " " for c in (9, 10, 13)} | {
     c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}
 
-# inside a table cell only these start markup (`(`, `!`, `#`, `-` need a `[` or a line start)
-_MARKDOWN_SPECIAL = "\\`*_[]<>&|~"
+# inside a table cell only these start markup (`(`, `!`, `#`, `-` need a `[` or a line start); `$` opens
+# math on GitHub and in Jupyter, which would typeset `$x$` instead of showing it
+_MARKDOWN_SPECIAL = "\\`*_[]<>&|~$"
 
 
 def escape_latex(value: object) -> str:

@@ -4,17 +4,25 @@
     bench submit runs/digits/mlp                # check, then copy to leaderboard/records/<task>/<method>/<run_id>.json
     bench validate leaderboard/records          # before merging: the committed records still pass
 
-A submission is data: each file is read as text and validated by the pydantic `Record` schema
-(`Record.model_validate_json`); nothing in it is imported, unpickled, instantiated or executed, and names in it are only
-looked up in the registry's dicts. Every rule is a small function in CHECKS that returns its
-reasons for rejecting one record (empty: no objection), so a new rule is one new function.
-`submit` copies nothing unless every record is accepted: a pull request is fixed as a whole.
+A submission is data: each file is read as text and validated by the strict pydantic `Record` schema
+(`Record.model_validate_json`: no NaN or Infinity anywhere, no booleans or strings for numbers, names
+and ids in a safe character set); nothing in it is imported, unpickled, instantiated or executed, and
+names in it are only looked up in the registry's dicts. Every rule is a small function in CHECKS that
+returns its reasons for rejecting one record (empty: no objection), so a new rule is one new function.
+
+`submit` is all or nothing: under one lock on the records folder (`filelock`, so concurrent submits
+take turns) every file is checked against the folder as it is then, all are staged in a hidden folder
+inside it, and each is hard-linked into place, which never overwrites a file of the same name. A
+failure at any point removes what this submit placed: the folder is left as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-import re
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +37,8 @@ from leaderboard.load import record_files as files_under
 
 RECORDS_ROOT = Path("leaderboard/records")  # relative to the project root, like runs/; where leaderboard.load reads
 MAX_BYTES = 10_000_000  # a record is a few KB; refuse to parse anything absurd
-SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # run_id becomes a file name under the root
+LOCK = ".submit.lock"  # in the records folder; hidden, so never read as a record
+LOCK_TIMEOUT = 120.0  # seconds a submit waits for another to finish before it gives up
 REQUIRED_VERSIONS = ("dlbench_version", "python", "torch", "accelerate", "datasets")
 
 
@@ -135,13 +144,30 @@ def check_config(rec: Record, ctx: Context) -> list[str]:
         "seed": (rec.seed, cfg.get("seed")),
         "profile": (rec.profile, cfg.get("profile")),
     }
-    return [f"config.{key} is {theirs!r} but the record says {ours!r}"
-            for key, (ours, theirs) in recorded.items() if ours != theirs]
+    reasons = [f"config.{key} is {theirs!r} but the record says {ours!r}"
+               for key, (ours, theirs) in recorded.items() if ours != theirs]
+    return reasons or check_config_rebuilds(rec)
+
+
+def check_config_rebuilds(rec: Record) -> list[str]:
+    """The recorded config passes every check a run's config passes (types, ranges: epochs=-3 fails) and
+    hashes to the recorded config_hash: what `bench reproduce` would re-run is what was measured."""
+    from harness.config import from_dict
+
+    if rec.task.name not in registry.tasks() or rec.method.name not in registry.methods():
+        return []  # check_task and check_method say why
+    try:
+        rebuilt = from_dict(rec.config).hash()
+    except UserError as err:
+        return [f"config does not rebuild: {err}"]
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        return [f"config does not rebuild: {type(err).__name__}: {err}"]
+    if rebuilt != rec.config_hash:
+        return [f"config_hash {rec.config_hash} is not the hash of the recorded config ({rebuilt})"]
+    return []
 
 
 def check_run_id(rec: Record, ctx: Context) -> list[str]:
-    if not SAFE_NAME.fullmatch(rec.run_id):
-        return [f"run_id {rec.run_id!r} is not a plain name (letters, digits, '.', '_', '-')"]
     if rec.run_id in ctx.leaderboard_ids:
         return [f"run_id {rec.run_id} is already on the leaderboard ({ctx.leaderboard_ids[rec.run_id]})"]
     if rec.run_id in ctx.submitted_ids:
@@ -237,8 +263,25 @@ def check_files(files: list[Path], root: Path = RECORDS_ROOT) -> list[Verdict]:
     return verdicts
 
 
+def check_root(root: Path, writing: bool) -> None:
+    """The records folder exists, is a folder and (to submit) can be written: checked before any record."""
+    if not str(root) or str(root) == ".":
+        raise UserError("root= is empty; give the leaderboard's records folder, e.g. root=leaderboard/records")
+    if not root.exists():
+        raise UserError(f"root: no such folder: {root}; create it first or check the path")
+    if not root.is_dir():
+        raise UserError(f"root: {root} is a file, not the leaderboard's records folder")
+    if not os.access(root, os.R_OK | os.X_OK) or (writing and not os.access(root, os.W_OK)):
+        raise UserError(f"root: {root} is not {'writable' if writing else 'readable'}; check its permissions")
+
+
 def destination(rec: Record, root: Path) -> Path:
-    return root / rec.task.name / rec.method.name / f"{rec.run_id}.json"
+    """<root>/<task>/<method>/<run_id>.json, refused if it would leave `root` (names are checked by the schema;
+    this is the second line of defence)."""
+    path = root / rec.task.name / rec.method.name / f"{rec.run_id}.json"
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise UserError(f"record {rec.run_id!r} would be written outside {root}")
+    return path
 
 
 # -- reporting and copying -----------------------------------------------------------------------
@@ -255,8 +298,66 @@ def report(verdicts: list[Verdict]) -> None:
     print(f"{len(verdicts)} record(s): {len(verdicts) - rejected} accepted, {rejected} rejected")
 
 
-def copy(verdict: Verdict, root: Path) -> Path:
-    """Write an accepted record to its place under `root`: <task>/<method>/<run_id>.json."""
-    if verdict.record is None or not verdict.accepted:
-        raise ValueError(f"{verdict.path} was not accepted")
-    return verdict.record.write(destination(verdict.record, root))
+def submit(files: list[Path], root: Path) -> tuple[list[Verdict], list[Path]]:
+    """Check `files` against `root` and, when every one is accepted, place them all; under the folder's lock.
+
+    Returns the verdicts and the files written (none unless all were accepted)."""
+    from filelock import FileLock, Timeout
+
+    try:
+        with FileLock(root / LOCK, timeout=LOCK_TIMEOUT):
+            verdicts = check_files(files, root)  # under the lock: another submit may have landed a moment ago
+            if not all(v.accepted for v in verdicts):
+                return verdicts, []
+            return verdicts, _place([v.record for v in verdicts if v.record is not None], root)
+    except Timeout:
+        raise UserError(f"another submit has held {root / LOCK} for {LOCK_TIMEOUT:.0f} s; try again") from None
+    except OSError as err:
+        raise UserError(f"cannot lock {root / LOCK}: {err.strerror or err}; nothing copied") from None
+
+
+def _place(records: list[Record], root: Path) -> list[Path]:
+    """Stage every record in a hidden folder inside `root`, then link each into place; all or none."""
+    placed: list[Path] = []
+    made: list[Path] = []  # folders this submit created, removed again on failure
+    try:
+        staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
+    except OSError as err:
+        raise UserError(f"cannot write in {root}: {err.strerror or err}; nothing copied") from None
+    try:
+        staged = [(rec.write(staging / f"{i}.json"), destination(rec, root)) for i, rec in enumerate(records)]
+        for source, target in staged:
+            made += _mkdirs(target.parent, root)
+            os.link(source, target)  # fails on an existing name: a clash is refused, never overwritten
+            placed.append(target)
+    except FileExistsError as err:
+        _undo(placed, made)
+        raise UserError(f"{err.filename} appeared while submitting; nothing copied") from None
+    except OSError as err:
+        _undo(placed, made)
+        raise UserError(f"cannot write {err.filename or root}: {err.strerror or err}; nothing copied") from None
+    except BaseException:
+        _undo(placed, made)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return placed
+
+
+def _mkdirs(folder: Path, root: Path) -> list[Path]:
+    """Create `folder` under `root`; the folders created, deepest last."""
+    missing = []
+    while folder != root and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
+
+
+def _undo(placed: list[Path], made: list[Path]) -> None:
+    for path in placed:
+        path.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):  # not empty: a file landed there meanwhile
+            folder.rmdir()

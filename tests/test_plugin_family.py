@@ -129,3 +129,15 @@ def test_a_plugin_with_an_invalid_spec_is_one_line_and_exit_2(tmp_path):
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "DLBENCH_PLUGINS: 'bad_hub_plugin' registers an invalid entry" in proc.stderr
     assert "not a 40-hex commit id" in proc.stderr
+
+
+def test_a_plugin_method_whose_name_is_a_path_is_refused(tmp_path):
+    """A method named `../../../../escaped` once wrote its run folder outside output_dir."""
+    (tmp_path / "path_plugin.py").write_text(
+        "from dataclasses import dataclass\n\nfrom harness.registry import register_method\n\n\n"
+        "@dataclass\nclass P:\n    pass\n\n\n"
+        'register_method(name="../../../../escaped", version="1", fits=("classification",), params=P, '
+        'description="x")(lambda info, p: None)\n')
+    proc = bench("list", plugins="path_plugin", cwd=tmp_path, pythonpath=(tmp_path,))
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "method name '../../../../escaped' is not allowed" in proc.stderr

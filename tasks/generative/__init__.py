@@ -39,11 +39,12 @@ class GenerativeMetricParams:
 
 
 UNIT = (0.0, 1.0)
+DISTANCE = (0.0, float("inf"))
 METRICS = (
     Metric("fd", False, "torchmetrics FrechetInceptionDistance(feature=<reference CNN, or InceptionV3 pool3 "
            "with metrics.inception_weights>)",
            "Fréchet distance between generated and real test images in the feature network's space "
-           "(named by the dataset fingerprint's suffix: -ref<hash> or -inception<hash>)"),
+           "(named by the dataset fingerprint's suffix: -ref<hash> or -inception<hash>)", range=DISTANCE),
     Metric("precision", True, "k-NN manifold precision (Kynkäänniemi et al. 2019, k=3)",
            "fraction of generated images inside the real features' k-NN manifold", range=UNIT),
     Metric("recall", True, "k-NN manifold recall (Kynkäänniemi et al. 2019, k=3)",
@@ -52,7 +53,7 @@ METRICS = (
            "samples are drawn for the test split's labels; how often the reference classifier agrees",
            range=UNIT),
     Metric("fd_real_floor", False, "the same FD between the real val and test splits",
-           "the target to approach: FD between two disjoint real splits of about the same size"),
+           "the target to approach: FD between two disjoint real splits of about the same size", range=DISTANCE),
 )
 PROTOCOL = (
     "Train on the train split (labels available for class-conditional methods) for trainer.epochs "

@@ -83,6 +83,7 @@ register_task(TaskSpec(
     primary_metric="overall_accuracy",
     protocol=PROTOCOL + " The shapes are aligned: augmentation scales, shifts and jitters but does not rotate.",
     build=_build("modelnet", "build_modelnet40"),
+    local_data=True,
     input_shape=(1024, 3),
     num_classes=40,
     references=(

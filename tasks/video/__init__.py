@@ -32,7 +32,7 @@ METRICS = (
     Metric("video_top1", True, _ACC.format(k=1) + " on mean clip probabilities",
            "video-level top-1: each video's clip softmaxes averaged over its views", range=UNIT),
     Metric("views", True, "the protocol's clips per test video",
-           "how many clips video_top1 averages (1 = single-view); not a score"),
+           "how many clips video_top1 averages (1 = single-view); not a score", range=(1.0, float("inf"))),
 )
 REVERSAL = Metric("reversal_accuracy", True, "share of clips whose class outscores its time-reversed twin",
                   "binary accuracy within each pair of reversed motions (left/right, up/down, clockwise/"
@@ -90,6 +90,7 @@ register_task(TaskSpec(
     protocol=PROTOCOL.format(views=2) + " Clips are taken from 16 frames spread over the whole video (a "
     "segment-sampling approximation of the usual dense clips).",
     build=_build("ucf101", "build_ucf101"),
+    local_data=True,
     input_shape=(8, 3, 112, 112),
     num_classes=101,
     references=(

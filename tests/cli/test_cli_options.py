@@ -78,7 +78,7 @@ def test_bad_values_are_one_line_user_errors(args, message):
 def test_dataclass_checks_run_after_parsing():
     with pytest.raises(UserError, match="invalid value 0 for 'jobs': must be >= 1"):
         options.parse("sweep", SweepOptions, ["jobs=0"])
-    with pytest.raises(UserError, match="tolerance must be a number >= 0"):
+    with pytest.raises(UserError, match="tolerance must be a finite number >= 0"):
         options.parse("reproduce", ReproduceOptions, ["tolerance=-1"])
     assert options.parse("paper", PaperOptions, ["pdf=false"]).pdf is False
     assert options.parse("leaderboard", LeaderboardOptions, ["task=digits"]).task == ["digits"]

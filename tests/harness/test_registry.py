@@ -25,7 +25,7 @@ def test_duplicate_method_name_is_an_error():
 def test_primary_metric_must_be_declared():
     with pytest.raises(ValueError, match="primary metric"):
         TaskSpec(name="x", version="1", family="classification", description="", dataset="", splits={},
-                 metrics=(Metric("accuracy", True, "torchmetrics"),), primary_metric="f1", protocol="",
+                 metrics=(Metric("accuracy", True, "torchmetrics", range=(0, 1)),), primary_metric="f1", protocol="",
                  build=lambda c, p: None)
 
 
@@ -70,3 +70,24 @@ def test_unpinned_tasks_are_the_two_without_a_commit():
     unpinned = sorted(name for name, task in registry.tasks().items() if task.unpinned)
     assert unpinned == ["ade20k-seg", "flickr30k-retrieval"]
     assert registry.get_task("mnist").hub.label == "ylecun/mnist@77f3279092"
+
+
+@pytest.mark.parametrize("name", ["../../../../escaped", "a/b", "Digits", "", "a_b", "-x", "x" * 65, "a b"])
+def test_names_that_could_leave_a_folder_or_break_markup_are_refused_at_registration(name):
+    """Names become folders (runs/<task>/<method>/) and labels: [a-z0-9-] only, checked when registered."""
+    spec = registry.get_method("mlp")
+    with pytest.raises(ValueError, match="is not allowed"):
+        registry.register_method(name=name, version="1", fits=("classification",), params=spec.params,
+                                 description="x")(lambda i, p: None)
+    with pytest.raises(ValueError, match="is not allowed"):
+        TaskSpec(name=name, version="1", family="classification", description="", dataset="", splits={},
+                 metrics=(Metric("accuracy", True, "torchmetrics", range=(0, 1)),), primary_metric="accuracy",
+                 protocol="", build=lambda c, p: None)
+    assert name not in registry.methods()
+
+
+def test_a_metric_must_declare_its_range():
+    with pytest.raises(TypeError, match="range"):
+        Metric("accuracy", True, "torchmetrics")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="low < high"):
+        Metric("accuracy", True, "torchmetrics", range=(1.0, 0.0))

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import make_record
 
-from leaderboard.aggregate import collect, summarise
+from harness.record import MethodRef
+from leaderboard.aggregate import runs_frame, summarise
 from leaderboard.escape import escape_latex, escape_markdown
 from leaderboard.render import render_board
 from leaderboard.table import build_table, render_table, slug
@@ -37,15 +39,23 @@ def test_file_names_from_records_cannot_leave_their_folder():
 
 def test_markdown_escape_keeps_one_cell():
     assert escape_markdown("a|b *c* [x](y)") == r"a\|b \*c\* \[x\](y)"
+    assert escape_markdown("$x$") == r"\$x\$"  # GitHub and Jupyter typeset $...$ as math
 
 
 @pytest.fixture
-def nasty_runs(write_record, runs_dir):
+def nasty_runs(tmp_path):
+    """Records whose method names the schema would refuse (it allows [a-z0-9-] only), built past it: the
+    renderers escape whatever reaches them, a second line of defence behind the schema."""
+    loaded = []
     for method, value in ((NASTY, 0.9), (INJECT_TEX, 0.8), (INJECT_HTML, 0.7), ("[bold red]rich[/]", 0.6)):
         for seed in range(2):
-            write_record(method=method, seed=seed, value=value + seed / 100, run_id=f"r{value}-{seed}")
-    runs, _ = collect([runs_dir])
-    return runs
+            rec = make_record(seed=seed, value=value + seed / 100, run_id=f"r{value}-{seed}")
+            rec = rec.model_copy(update={"method": MethodRef.model_construct(name=method, version="1")})
+            path = tmp_path / "runs" / f"{rec.run_id}.json"  # the HTML page links each record's file
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(rec.model_dump_json(), encoding="utf-8")
+            loaded.append((path, rec))
+    return runs_frame([loaded])
 
 
 def test_latex_table_renders_names_literally(nasty_runs):

@@ -17,7 +17,9 @@ DOCUMENT = "\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\
 
 @pytest.fixture
 def results(write_record, runs_dir):
-    names = {"cnn": 0.95, "linear": 0.90, r"a_b&c%$#{}~^\ \input{/etc/passwd} <script>": 0.94}
+    # names with LaTeX specials cannot reach a record any more (the schema allows [a-z0-9-]); metric names
+    # still carry `_`, and tests/leaderboard/test_escaping.py feeds the renderers what the schema refuses
+    names = {"cnn": 0.95, "linear": 0.90, "deep-cnn-2": 0.94}
     for i, (method, value) in enumerate(names.items()):
         for seed in range(3):
             write_record(method=method, seed=seed, value=value + seed / 200, run_id=f"m{i}-s{seed}",
@@ -34,7 +36,7 @@ COMMANDS = {
 
 @needs_pdflatex
 @pytest.mark.parametrize("command", COMMANDS)
-def test_latex_output_compiles_and_never_runs_a_name(results, tmp_path, command):
+def test_latex_output_compiles_with_escaped_names(results, tmp_path, command):
     assert main([*COMMANDS[command], f"out={tmp_path / 'table.tex'}", f"dirs=[{results}]"]) == 0
     tex = (tmp_path / "table.tex").read_text(encoding="utf-8")
     assert r"\textbf{" in tex and r"\underline{" in tex and r"$^{\dagger}$" in tex
@@ -44,7 +46,7 @@ def test_latex_output_compiles_and_never_runs_a_name(results, tmp_path, command)
                           stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stdout[-2000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 0
-    assert "/etc/passwd" not in (tmp_path / "doc.log").read_text(errors="replace").replace("\n", "")
+    assert "deep-cnn-2" in tex and ("f1\\_macro" in tex or command == "leaderboard")
 
 
 def _paper_dir(tmp_path: Path) -> Path:

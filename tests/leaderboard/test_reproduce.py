@@ -41,11 +41,11 @@ def test_tampered_record_does_not_reproduce(smoke_record, tmp_path, capsys):
 
 
 def test_tolerance_rule():
-    recorded = Provenance(git_commit="abc", git_dirty=False, dlbench_version="0.1.0", python="3.11.7",
+    recorded = Provenance(git_commit="a" * 40, git_dirty=False, dlbench_version="0.1.0", python="3.11.7",
                           torch="2.14.1", transformers=None, accelerate="1.15.0", datasets="5.2.0",
                           platform="Linux", device="cpu: x86_64", world_size=1, per_device_batch_size=64)
     assert choose_tolerance(recorded, recorded, None)[0] == 0.0
-    elsewhere = recorded.model_copy(update={"device": "NVIDIA H200", "git_commit": "def"})
+    elsewhere = recorded.model_copy(update={"device": "NVIDIA H200", "git_commit": "d" * 40})
     value, rule = choose_tolerance(recorded, elsewhere, None)
     assert value == DEFAULT_TOLERANCE and "device cpu: x86_64 -> NVIDIA H200" in rule
     assert choose_tolerance(recorded, elsewhere, 0.05) == (0.05, "given with tolerance=")
@@ -54,7 +54,7 @@ def test_tolerance_rule():
 @pytest.mark.parametrize(("argv", "message"), [
     (["reproduce"], "needs record files"),
     (["reproduce", "/no/such/record.json"], "record not found"),
-    (["reproduce", "x.json", "tolerance=-1"], "tolerance must be a number >= 0"),
+    (["reproduce", "x.json", "tolerance=-1"], "tolerance must be a finite number >= 0"),
     (["reproduce", "x.json", "tolerence=0.1"], "unknown option 'tolerence'"),
 ])
 def test_usage_errors_exit_2(argv, message, capsys):
