@@ -60,7 +60,7 @@ def main() -> int:
         table.add_column(col)
     for row in rows:
         table.add_row(*row)
-    for name, acc in reference_accuracies().items():
+    for name, (acc, _) in reference_accuracies().items():
         table.add_row(f"scikit-learn {name}", f"{acc:.4f}", "", "", "", "")
     console.print(table)
     if missed:

@@ -1,6 +1,7 @@
 """`bench leaderboard`, `table`, `paper`, `validate`, `submit`, `reproduce`: parse, then call leaderboard/.
 
     bench leaderboard [task=NAME] [format=table|md|csv|json|latex|html] [out=PATH] [dirs=[a,b]] [stale=true]
+                      [view=ranking|published]
     bench table [tasks=[a,b]] [metric=NAME|[a,b]] [profile=NAME] [out=PATH] [dirs=[a,b]]
     bench paper [dirs=[a,b]] [out=paper] [pdf=false]
     bench validate PATH... [root=DIR]   |   bench submit PATH... [root=DIR]
@@ -23,6 +24,7 @@ from harness.io import atomic_write_text, check_output_file, check_output_folder
 
 PATHS = (("PATH...", "record files, or folders searched for them (not checkpoint/ or hidden files)"),)
 DIRS = "folders of records (a name or [a,b]); null: leaderboard/records and runs"
+VIEWS = ("ranking", "published")  # `bench leaderboard view=...`; dispatched by _VIEWS below
 
 
 @dataclass
@@ -33,8 +35,13 @@ class LeaderboardOptions:
     out: str | None = field(default=None, metadata={"help": "write to this file instead of the terminal"})
     dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
     stale: bool = field(default=False, metadata={"help": "also show records of older task versions"})
+    view: str = field(default="ranking", metadata={
+        "help": "ranking: methods ranked per task; published: each task reference (published or independently "
+                "computed) beside the mean ± 95% CI of its method, the difference and a verdict"})
 
     def __post_init__(self) -> None:
+        if self.view not in VIEWS:
+            raise unknown("view", self.view, VIEWS)
         if self.out is not None:
             check_output_file("out", self.out)
 
@@ -143,14 +150,28 @@ def cmd_leaderboard(args: list[str]) -> int:
         return _leaderboard(opts)
 
 
-def _leaderboard(opts: LeaderboardOptions) -> int:
-    from leaderboard.aggregate import summarise
-    from leaderboard.render import FORMATS, SUFFIXES, render_board
+def _format(opts: LeaderboardOptions) -> str:
+    """`format=`, else the suffix of `out=`, else the terminal table; checked."""
+    from leaderboard.render import FORMATS, SUFFIXES
 
     out = opts.out
     fmt = opts.format or (SUFFIXES.get(Path(out).suffix, "table") if out else "table")
     if fmt not in FORMATS:
         raise unknown("format", fmt, FORMATS)
+    return fmt
+
+
+def _leaderboard(opts: LeaderboardOptions) -> int:
+    return _VIEWS[opts.view](opts)
+
+
+def _ranking(opts: LeaderboardOptions) -> int:
+    """`view=ranking`: one ranked table per (task, version, profile)."""
+    from leaderboard.aggregate import summarise
+    from leaderboard.render import render_board
+
+    out = opts.out
+    fmt = _format(opts)
     runs = load_runs(opts.dirs)
     if opts.task is not None:
         check_tasks(opts.task, runs)
@@ -163,6 +184,28 @@ def _leaderboard(opts: LeaderboardOptions) -> int:
     page_dir = Path(out).parent if out else Path.cwd()
     emit(render_board(board, fmt, page_dir, include_stale=opts.stale, color=out is None and sys.stdout.isatty()), out)
     return 0
+
+
+def _published(opts: LeaderboardOptions) -> int:
+    """`view=published`: every registered task's references beside the leaderboard (leaderboard/published.py)."""
+    from harness import registry
+    from leaderboard.published import published_sections
+    from leaderboard.render import render_published
+
+    fmt = _format(opts)
+    tasks = registry.tasks()
+    for name in opts.task or ():  # a task without records is fine here: its references show as not run
+        if name not in tasks:
+            raise unknown("task", name, tasks)
+    chosen = [tasks[name] for name in opts.task] if opts.task is not None else None
+    secs = published_sections(load_runs(opts.dirs), chosen)
+    if not secs:
+        print("bench leaderboard: no reference declared by the tasks chosen", file=sys.stderr)
+    emit(render_published(secs, fmt, color=opts.out is None and sys.stdout.isatty()), opts.out)
+    return 0
+
+
+_VIEWS = {"ranking": _ranking, "published": _published}
 
 
 def cmd_table(args: list[str]) -> int:
@@ -244,7 +287,8 @@ def cmd_reproduce(args: list[str]) -> int:
 
 COMMANDS = [
     Command("leaderboard", "rank methods per task: mean, std, 95% CI, Welch ties, cost",
-            "[task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true]", LeaderboardOptions, cmd_leaderboard),
+            "[task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true] [view=published]", LeaderboardOptions,
+            cmd_leaderboard),
     Command("table", "booktabs LaTeX table: methods x tasks, best bold, ties marked",
             "[tasks=[a,b]] [metric=NAME] [profile=NAME] [out=PATH]", TableOptions, cmd_table),
     Command("paper", "regenerate paper/tables and paper/figures, build paper/main.pdf",

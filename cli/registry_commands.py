@@ -12,6 +12,7 @@ from harness.errors import UserError
 from harness.io import check_output_file
 
 UNPINNED = "UNPINNED (not a commit id; results may change if the hub dataset changes)"
+UNCHECKED = "revision not checked: taken from public material and never loaded here (the hub was unreachable)"
 
 
 @dataclass
@@ -103,6 +104,8 @@ def describe_task(t) -> str:
     ]
     if t.hub is not None:
         lines.append(f"  revision:  {t.hub.repo_id}@{t.hub.revision}" + (f" {UNPINNED}" if t.unpinned else ""))
+        if not t.hub.checked:
+            lines.append(f"             {UNCHECKED}")
     lines += [
         "  splits:    " + ", ".join(f"{k} {v:,}" for k, v in t.splits.items()),
         f"  input:     {'x'.join(map(str, t.input_shape))}, {t.num_classes} classes",

@@ -88,13 +88,21 @@ class Metric:
 
 @dataclass(frozen=True)
 class Reference:
-    """A published or measured number for a task, always with where it comes from."""
+    """A published or measured number for a task, always with where it comes from.
+
+    `tolerance` is how far (absolute, in the metric's units) the leaderboard's mean for `method` may lie
+    from `value` and still count as reproducing it, and `why` says where that margin comes from (another
+    budget, augmentation, model size, split); the published-versus-reproduced view uses both
+    (leaderboard/published.py). A `method` that is not a registered method (`sklearn-svc`, a published
+    ResNet-18) names a number computed elsewhere: the view shows it for scale and never judges it."""
 
     method: str
     metric: str
     value: float
     source: str
     note: str = ""
+    tolerance: float | None = None  # None: not yet given a tolerance; shown, never judged
+    why: str = ""  # the reason for the tolerance
 
 
 @dataclass(frozen=True)
@@ -102,13 +110,16 @@ class HubSource:
     """Where the real data lives: a Hugging Face dataset pinned to a revision (a 40-hex commit id).
 
     A task whose commit could not be found passes `pinned=False` with the best revision known (a
-    branch, a short id): `bench show` and every record of the task then say "unpinned"."""
+    branch, a short id): `bench show` and every record of the task then say "unpinned". A commit id
+    taken from public material but never loaded (the hub is unreachable here) passes `checked=False`:
+    `bench show` says the revision could not be checked."""
 
     repo_id: str
     revision: str
     image_column: str = "image"
     label_column: str = "label"
     pinned: bool = True
+    checked: bool = True
 
     def __post_init__(self) -> None:
         if self.pinned and not _COMMIT.fullmatch(self.revision or ""):

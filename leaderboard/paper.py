@@ -1,7 +1,8 @@
 """`bench paper`: regenerate paper/tables/*.tex and paper/figures/*, then build paper/main.pdf if TeX exists.
 
 main.tex never changes when tasks are added: it inputs tables/all.tex, generated here, which lists one
-subsection per task (its table and figures). Without latexmk or pdflatex the tables and figures are
+subsection per task (its table and figures), and tables/published.tex, every task reference beside the
+reproduced mean (leaderboard/published.py), its own section. Without latexmk or pdflatex the tables and figures are
 still written and the command says, in one line, that the PDF was not built (exit 0).
 """
 
@@ -17,6 +18,8 @@ from harness.errors import UserError
 from harness.io import atomic_write_text
 from leaderboard.aggregate import current_tasks, metric_direction, primary_metric, summarise
 from leaderboard.figures import bar_chart, learning_curves
+from leaderboard.published import published_sections
+from leaderboard.render import render_published_latex
 from leaderboard.table import build_table, render_table, slug
 from leaderboard.templating import render
 
@@ -61,7 +64,10 @@ def build_paper(runs: pd.DataFrame, paper_dir: Path, compile_pdf: bool = True) -
         raise UserError(f"no main.tex in {paper_dir}: point out= at the paper folder (the repository's paper/)")
     tasks = [write_task(task, runs, paper_dir) for task in current_tasks(runs)]
     atomic_write_text(paper_dir / "tables" / "all.tex", render("latex", "all.tex.j2", tasks=tasks))
-    print(f"bench paper: wrote tables and figures for {len(tasks)} task(s) under {paper_dir}", file=sys.stderr)
+    # every registered task's references, also those of tasks without records (they show as not run)
+    atomic_write_text(paper_dir / "tables" / "published.tex", render_published_latex(published_sections(runs)))
+    print(f"bench paper: wrote tables and figures for {len(tasks)} task(s) and the published-versus-reproduced "
+          f"table under {paper_dir}", file=sys.stderr)
     return build_pdf(paper_dir) if compile_pdf else 0
 
 

@@ -21,3 +21,7 @@ else
         || "$VENV/bin/python" -m pip install -q --no-deps -e .
 fi
 "$VENV/bin/python" -c "import torchvision.ops, torch; print('setup: torch', torch.__version__, 'torchvision', torchvision.__version__)" >&2
+# the real data Debian packages (Fashion-MNIST), where apt is available; elsewhere the tasks take data.path
+if command -v apt-get >/dev/null 2>&1; then
+    bash scripts/install_data.sh || echo "setup: could not install dataset-fashion-mnist; fashion-mnist tasks need data.path" >&2
+fi

@@ -1,5 +1,5 @@
 """Datasets of the classification family as in-memory tensors: digits (embedded, `tasks.data.digits`)
-and the hub tasks (`tasks.data.hub`: the pinned revision or a local copy, val held out of train)."""
+and the hub tasks (`tasks.data.hub`: the pinned revision, a local copy or IDX files, val held out of train)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from harness.specs import HubSource
 from tasks.data.digits import load_digits_splits
 from tasks.data.fingerprint import fingerprint
 from tasks.data.hub import hub_image_splits, image_label_arrays
+from tasks.data.idx import IdxLayout
 from tasks.data.splits import apply_caps
 
 
@@ -37,6 +38,7 @@ def build_digits(data_cfg: DataConfig, profile: str) -> TaskData:
     return _to_task_data("digits", splits, 16.0, 10, data_cfg)
 
 
-def build_hub(name: str, hub: HubSource, val_size: int, data_cfg: DataConfig) -> TaskData:
-    splits, num_classes = hub_image_splits(hub, val_size, data_cfg.path)
+def build_hub(name: str, hub: HubSource, val_size: int, data_cfg: DataConfig,
+              idx: IdxLayout | None = None) -> TaskData:
+    splits, num_classes = hub_image_splits(hub, val_size, data_cfg.path, idx)
     return _to_task_data(name, splits, 255.0, num_classes, data_cfg)

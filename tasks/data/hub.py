@@ -1,7 +1,8 @@
 """Hub datasets: `datasets.load_dataset(repo, revision=...)` at the task's pinned revision, or the
 same data from a local copy (`data.path=DIR`: a folder of the hub's parquet files, or a save_to_disk
 folder), which is also how the tests feed tiny fixtures. One loader and one set of error messages
-for every family; `hub_image_splits` adds the fixed hold-out for image classification datasets.
+for every family; `hub_image_splits` adds the fixed hold-out for image classification datasets, and
+for the datasets that ship as classic IDX files (MNIST, Fashion-MNIST) reads those too (`tasks.data.idx`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from harness.errors import UserError
 from harness.specs import HubSource
+from tasks.data.idx import IdxLayout, read_idx_splits
 from tasks.data.splits import holdout
 
 # a local parquet folder names val-*.parquet "validation", whatever the hub calls that split
@@ -87,14 +89,27 @@ def image_label_arrays(ds, image_column: str, label_column: str) -> tuple[np.nda
     return images, labels
 
 
-def hub_image_splits(hub: HubSource, val_size: int, path: str | None) -> tuple[dict, int]:
-    """train/val/test (uint8 images, labels) of a hub image classification dataset, and its number of
-    classes: val = `holdout` of the hub's train split, test = the hub's test split."""
+def _train_test(hub: HubSource, path: str | None, idx: IdxLayout | None) -> tuple[dict, int | None]:
+    """train and test (images, labels) from the first source there is: data.path (IDX files when it
+    holds any, else the hub's parquet files or a save_to_disk folder), a system folder of IDX files,
+    the hub; and the number of classes when the source declares it."""
+    folder = idx.folder(path) if idx is not None else None
+    if folder is not None:
+        return read_idx_splits(folder, idx.torchvision_name), None
     dd = load_hub(hub, path)
-    x, y = image_label_arrays(dd["train"], hub.image_column, hub.label_column)
-    train_idx, val_idx = holdout(len(y), val_size)
-    splits = {"train": (x[train_idx], y[train_idx]), "val": (x[val_idx], y[val_idx]),
-              "test": image_label_arrays(dd["test"], hub.image_column, hub.label_column)}
+    splits = {s: image_label_arrays(dd[s], hub.image_column, hub.label_column) for s in ("train", "test")}
     label = dd["train"].features[hub.label_column]
-    num_classes = label.num_classes if hasattr(label, "num_classes") else int(y.max()) + 1
-    return splits, num_classes
+    return splits, (label.num_classes if hasattr(label, "num_classes") else None)
+
+
+def hub_image_splits(hub: HubSource, val_size: int, path: str | None,
+                     idx: IdxLayout | None = None) -> tuple[dict, int]:
+    """train/val/test (uint8 images, labels) of a hub image classification dataset, and its number of
+    classes: val = `holdout` of the train split, test = the test split. With `idx`, IDX files in
+    data.path or in a system folder are read instead (see `_train_test`); the arrays, and so the
+    fingerprint, do not depend on the source."""
+    raw, num_classes = _train_test(hub, path, idx)
+    x, y = raw["train"]
+    train_idx, val_idx = holdout(len(y), val_size)
+    splits = {"train": (x[train_idx], y[train_idx]), "val": (x[val_idx], y[val_idx]), "test": raw["test"]}
+    return splits, num_classes or int(y.max()) + 1

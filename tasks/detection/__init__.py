@@ -77,7 +77,9 @@ register_task(TaskSpec(
     num_classes=80,
     hub=COCO,
     references=(
-        Reference("detr", "mAP", 0.420, "Carion et al. 2020, DETR R50 at full resolution, 500 epochs (not 128 px)"),
+        Reference("detr", "mAP", 0.420, "Carion et al. 2020, DETR R50 at full resolution, 500 epochs (not 128 px)",
+                  tolerance=0.05, why="at this task's 128 px most small COCO objects vanish, so a faithful DETR "
+                  "would still lose several points; only the scale is comparable"),
     ),
     profiles={"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 20000}},
 ))

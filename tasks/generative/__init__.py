@@ -1,4 +1,5 @@
-"""Image generation: digits upsampled to 16x16 and single shapes at 32x32 (both embedded).
+"""Image generation: digits upsampled to 16x16 and single shapes at 32x32 (both embedded), and
+Fashion-MNIST at 28x28 (IDX files, Debian's dataset-fashion-mnist, or the hub).
 
 Metadata only: the builders in `data.py`, the protocol in `protocol.py` and the reference network
 in `reference.py` are imported when a run needs them, never by `bench list`.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, TaskSpec
+from tasks.classification import FASHION_MNIST_HUB
 from tasks.generative.interface import ConditionalGenerator
 from tasks.shapes import CLASSES, OBJECT_VERSION
 
@@ -113,5 +115,27 @@ register_task(TaskSpec(
     # 32x32x3 is 12x the pixels of a 16x16 digit: the default profile trains on the first 1,000
     # images so that one run fits the 5-minute CPU budget
     profiles={**PROFILES, "default": {"train_size": 1000}},
+    metric_params=GenerativeMetricParams,
+))
+
+register_task(TaskSpec(
+    name="fashion-mnist-gen",
+    version="1",
+    family="generative",
+    description="class-conditional generation of 28x28 grey Fashion-MNIST articles (IDX files, Debian's "
+    "dataset-fashion-mnist, or the hub)",
+    dataset="the fashion-mnist task's data and split (train 55,000, val 5,000 held out, the official test "
+    "10,000), pixels in [0, 1]; its reference CNN trains on the first 10,000 training images for 4 epochs",
+    splits={"train": 55000, "val": 5000, "test": 10000},
+    metrics=METRICS,
+    primary_metric="fd",
+    protocol=PROTOCOL,
+    build=_builder("fashion-mnist-gen"),
+    input_shape=(1, 28, 28),
+    num_classes=10,
+    hub=FASHION_MNIST_HUB,
+    # default: 28x28 grey costs about shapes-gen's 32x32 RGB per image in these networks, so the same
+    # 1,000 training images; 500 val and test images, because every test image is one sample to draw
+    profiles={**PROFILES, "default": {"train_size": 1000, "eval_size": 500}},
     metric_params=GenerativeMetricParams,
 ))

@@ -10,6 +10,7 @@ precision/recall; its head scores the class-conditional samples.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -17,6 +18,24 @@ from torch import nn
 
 EPOCHS = 12
 FEATURES = 64
+
+
+@dataclass(frozen=True)
+class ReferenceSetup:
+    """What the reference network trains on: the first `train_size` images of the train split (None:
+    all of it) for `epochs` epochs. The default is the whole split for EPOCHS epochs; a large split
+    takes a prefix instead (Fashion-MNIST's 55,000 images for 12 epochs would take over an hour on 2
+    CPU cores)."""
+
+    train_size: int | None = None
+    epochs: int = EPOCHS
+
+    def tag(self) -> str:
+        """The cache file name's suffix: empty for the default, so existing caches stay valid."""
+        return "" if self == WHOLE_SPLIT else f"-n{self.train_size}e{self.epochs}"
+
+
+WHOLE_SPLIT = ReferenceSetup()
 
 
 class ReferenceCNN(nn.Module):
@@ -40,12 +59,12 @@ class ReferenceCNN(nn.Module):
         return self.head(self(images))
 
 
-def _train(images: torch.Tensor, labels: torch.Tensor, num_classes: int) -> ReferenceCNN:
+def _train(images: torch.Tensor, labels: torch.Tensor, num_classes: int, epochs: int) -> ReferenceCNN:
     torch.manual_seed(0)
     model = ReferenceCNN(images.shape[1], num_classes)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     gen = torch.Generator().manual_seed(0)
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         for idx in torch.randperm(len(labels), generator=gen).split(64):
             loss = nn.functional.cross_entropy(model.classify(images[idx]), labels[idx])
             opt.zero_grad()
@@ -54,14 +73,17 @@ def _train(images: torch.Tensor, labels: torch.Tensor, num_classes: int) -> Refe
     return model.eval()
 
 
-def load_or_train(path: Path, images: torch.Tensor, labels: torch.Tensor, num_classes: int) -> tuple[ReferenceCNN, str]:
-    """The cached reference network at `path` (trained first when missing) and its weights' hash."""
+def load_or_train(path: Path, images: torch.Tensor, labels: torch.Tensor, num_classes: int,
+                  setup: ReferenceSetup = WHOLE_SPLIT) -> tuple[ReferenceCNN, str]:
+    """The cached reference network at `path` (trained first when missing, as `setup` says) and its
+    weights' hash."""
     from safetensors.torch import load_file, save_file
 
     from tasks.data.cache import build_once
 
     def write(tmp: Path) -> None:
-        model = _train(images, labels, num_classes)
+        n = setup.train_size
+        model = _train(images[:n], labels[:n], num_classes, setup.epochs)
         save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
 
     build_once(path, write)  # trained by one process; the others wait, then load its weights

@@ -120,6 +120,8 @@ register_task(TaskSpec(
     hub=CIFAR10_HUB, trainable=False,
     references=(Reference("clip", "class_top1", 0.913,
                           "Radford et al. 2021 (CLIP), Table 11: ViT-B/32 zero-shot CIFAR-10, 91.3%",
-                          "method.model=ViT-B-32 method.pretrained=openai"),),
+                          "method.model=ViT-B-32 method.pretrained=openai", tolerance=0.01,
+                          why="the same released weights and the paper's 18 prompt templates: only image "
+                          "preprocessing (upscaling 32 px images) and numerics differ"),),
     profiles={"smoke": {"eval_size": 32}},
 ))

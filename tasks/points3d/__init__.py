@@ -88,13 +88,20 @@ register_task(TaskSpec(
     num_classes=40,
     references=(
         Reference("pointnet", "overall_accuracy", 0.892, "Qi et al. 2017 (PointNet), Table 1: 89.2% overall accuracy",
-                  "1,024 points, with T-Nets; the paper's training recipe"),
+                  "1,024 points, with T-Nets; the paper's training recipe", tolerance=0.02,
+                  why="this PointNet has no T-Nets (the paper's ablation: 87.1% without them) and no rotation "
+                  "augmentation; the full profile trains 200 epochs, the default profile only 10"),
         Reference("pointnet", "mean_class_accuracy", 0.862, "Qi et al. 2017 (PointNet), Table 1: 86.2% mean class "
-                  "accuracy"),
+                  "accuracy", tolerance=0.03,
+                  why="as for overall accuracy, plus the rare classes (20 test shapes each) weigh as much as the "
+                  "common ones, so seeds move it more"),
         Reference("dgcnn", "overall_accuracy", 0.929, "Wang et al. 2019 (DGCNN), Table 2: 92.9% overall accuracy",
-                  "1,024 points, k=20; the paper's training recipe"),
+                  "1,024 points, k=20; the paper's training recipe", tolerance=0.015,
+                  why="the full profile follows the paper's recipe (250 epochs, k=20); the margin covers seeds "
+                  "and implementation details, not the default profile's 5 epochs"),
         Reference("dgcnn", "mean_class_accuracy", 0.902, "Wang et al. 2019 (DGCNN), Table 2: 90.2% mean class "
-                  "accuracy"),
+                  "accuracy", tolerance=0.02,
+                  why="as for overall accuracy, with more spread from the rare classes"),
     ),
     profiles={"smoke": {"train_size": 16, "eval_size": 8}},
 ))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, TaskSpec
-from tasks.classification import CIFAR10_HUB
+from tasks.classification import CIFAR10_HUB, FASHION_MNIST_HUB
 from tasks.self_supervised.interface import SelfSupervisedEncoder
 from tasks.shapes import CLASSES, OBJECT_VERSION
 
@@ -75,4 +75,18 @@ register_task(TaskSpec(
     protocol=PROTOCOL, build=_builder("cifar10-ssl"), input_shape=(3, 32, 32), num_classes=10,
     hub=CIFAR10_HUB,
     profiles={"smoke": {"train_size": 40, "eval_size": 24}},
+))
+
+register_task(TaskSpec(
+    name="fashion-mnist-ssl", version="1", family="self-supervised",
+    description="self-supervised features of 28x28 grey Fashion-MNIST, probe and kNN (IDX files, Debian's "
+    "dataset-fashion-mnist, or the hub)",
+    dataset="the fashion-mnist task's data and split (train 55,000, val 5,000 held out, the official test 10,000), "
+    "28x28, pixels in [0, 1]; sources as fashion-mnist: data.path, /usr/share/datasets/fashion-mnist, the hub",
+    splits={"train": 55000, "val": 5000, "test": 10000}, metrics=METRICS, primary_metric="probe_top1",
+    protocol=PROTOCOL, build=_builder("fashion-mnist-ssl"), input_shape=(1, 28, 28), num_classes=10,
+    hub=FASHION_MNIST_HUB,
+    # default: the first 3,000 training images, about shapes-ssl's cost per epoch (its 3,000 32x32 images
+    # fill the 5-minute CPU budget at the methods' default epochs); probe and kNN score the full test split
+    profiles={**PROFILES, "default": {"train_size": 3000}},
 ))

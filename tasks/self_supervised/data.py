@@ -1,5 +1,6 @@
-"""Datasets of the self-supervised family: the generative family's digits (16x16) and single
-shapes (32x32), and CIFAR-10 from the hub, as in-memory tensors with pixels in [0, 1].
+"""Datasets of the self-supervised family: the generative family's digits (16x16), single shapes
+(32x32) and Fashion-MNIST (28x28, IDX files or the hub), and CIFAR-10 from the hub, as in-memory
+tensors with pixels in [0, 1].
 
 Labels travel with every split because the task's evaluation needs them (probe and kNN); the
 protocol hands them to a method only when the method declares the `supervised` objective.
@@ -15,7 +16,7 @@ from harness.contracts import TaskData, TaskInfo
 from tasks.data.fingerprint import fingerprint
 from tasks.data.hub import hub_image_splits
 from tasks.data.splits import apply_caps
-from tasks.generative.data import digits_gen_splits, shapes_gen_splits
+from tasks.generative.data import digits_gen_splits, fashion_mnist_splits, shapes_gen_splits
 
 CIFAR10_VAL = 5000
 
@@ -44,8 +45,15 @@ def _cifar10(data_cfg: DataConfig) -> TaskData:
     return _task_data("cifar10-ssl", scaled, num_classes, data_cfg)
 
 
+def _fashion_mnist(data_cfg: DataConfig) -> TaskData:
+    """The fashion-mnist task's exact split (28x28, not resized), pixels in [0, 1]."""
+    splits = fashion_mnist_splits(data_cfg)
+    return _task_data("fashion-mnist-ssl", splits, 10, data_cfg)
+
+
 BUILDERS = {
     "digits-ssl": lambda data_cfg: _task_data("digits-ssl", digits_gen_splits(data_cfg), 10, data_cfg),
     "shapes-ssl": lambda data_cfg: _task_data("shapes-ssl", shapes_gen_splits(data_cfg), 4, data_cfg),
     "cifar10-ssl": _cifar10,
+    "fashion-mnist-ssl": _fashion_mnist,
 }

@@ -97,7 +97,9 @@ register_task(TaskSpec(
         Reference("videomae", "video_top1", 0.913,
                   "Tong et al. 2022 (VideoMAE), abstract: ViT-B, self-supervised pre-training on UCF101 only, "
                   "then fine-tuned; 91.3% top-1",
-                  "their multi-view protocol and input size (16x224x224), not this task's 8x112x112 two-view one"),
+                  "their multi-view protocol and input size (16x224x224), not this task's 8x112x112 two-view one",
+                  tolerance=0.05, why="a margin for the smaller input and fewer views; the paper also pre-trains "
+                  "a ViT-B for 3,200 epochs, which runs here (small transformers from scratch) do not"),
     ),
     profiles={"smoke": {"train_size": 6, "eval_size": 4}},
 ))
