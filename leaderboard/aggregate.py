@@ -79,16 +79,10 @@ def collect(dirs: list[Path]) -> tuple[pd.DataFrame, list[tuple[Path, str]]]:
 
 
 def _out_of_range(rec: Record) -> str:
-    """The first metric of `rec` outside its task's declared range, said in one line; '' when none is."""
-    from harness import registry
+    """The first reason `bench submit` would give against `rec`'s metric values ('' when none): one rule."""
+    from leaderboard.submit import Context, check_metric_values
 
-    task = registry.tasks().get(rec.task.name)
-    ranges = {m.name: m.range for m in task.metrics} if task else {}
-    for name, value in rec.metrics.items():
-        low, high = ranges.get(name, (-math.inf, math.inf))
-        if not low <= value <= high:
-            return f"metric {name} = {value} is outside its range [{low}, {high}]"
-    return ""
+    return next(iter(check_metric_values(rec, Context())), "")
 
 
 def completed_runs(runs: pd.DataFrame) -> pd.DataFrame:
