@@ -31,13 +31,17 @@ class ResNetEncoder(nn.Module):
         return self.net(pixel_values=pixels).pooler_output.flatten(1)
 
 
-def augmenter(channels: int, size: int, min_scale: float, colour: bool = True):
+def augmenter(channels: int, size: int, min_scale: float, colour: bool = True, intensity: float = 0.0):
     """SimCLR's augmentations (torchvision.transforms.v2) for small images, drawn per image: random
     resized crop, flip, and for colour images colour jitter and random greyscale (no blur: at 32x32
-    SimCLR's CIFAR recipe drops it too). `colour=False` keeps crop and flip only (MAE's recipe)."""
+    SimCLR's CIFAR recipe drops it too). `colour=False` keeps crop and flip only (MAE's recipe).
+    `intensity` > 0 jitters a grey image's brightness and contrast by that much (p=0.8): SimCLR's
+    colour jitter for one channel; without it the two views share their grey levels, a shortcut."""
     from torchvision.transforms import v2
 
     steps = [v2.RandomResizedCrop(size, scale=(min_scale, 1.0), antialias=True), v2.RandomHorizontalFlip()]
+    if channels == 1 and intensity > 0:
+        steps.append(v2.RandomApply([v2.ColorJitter(brightness=intensity, contrast=intensity)], p=0.8))
     if channels == 3 and colour:
         # no hue jitter: torchvision's per-image hue shift costs ~30 ms per 32x32 image on CPU, about
         # 30 times the rest of this pipeline (measured); brightness, contrast and saturation remain
@@ -61,12 +65,12 @@ class SimCLR(nn.Module):
     """Chen et al. 2020: two augmented views, a projection MLP, the NT-Xent loss."""
 
     def __init__(self, encoder: ResNetEncoder, channels: int, size: int, proj_dim: int, temperature: float,
-                 min_scale: float) -> None:
+                 min_scale: float, intensity: float = 0.0) -> None:
         super().__init__()
         self.encoder = encoder
         self.projector = nn.Sequential(nn.Linear(encoder.dim, encoder.dim), nn.ReLU(), nn.Linear(encoder.dim, proj_dim))
         self.temperature = temperature
-        self.augment = augmenter(channels, size, min_scale)
+        self.augment = augmenter(channels, size, min_scale, intensity=intensity)
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         return self.encoder(pixels)

@@ -3,6 +3,7 @@ independent reference for a classification task's numbers.
 
     python benchmarks/sklearn_reference.py                          # digits (the default profile's split)
     python benchmarks/sklearn_reference.py --task fashion-mnist     # the same train/test arrays `bench run` sees
+    python benchmarks/sklearn_reference.py --task fashion-mnist-ssl # the probe on raw pixels
 
 Each task names the models worth running on it (an RBF SVC on 50,000 images takes hours on 2 cores;
 the Fashion-MNIST paper's own sklearn benchmark ran them on a cluster).
@@ -58,7 +59,19 @@ def _fashion_models() -> dict:
     }
 
 
-MODELS = {"digits": _digits_models, "fashion-mnist": _fashion_models, "mnist": _fashion_models}
+def _pixel_probe_models() -> dict:
+    # a self-supervised task's probe (tasks/self_supervised/protocol.py) fitted on raw pixels: the
+    # number an encoder's features must beat to have learnt anything beyond the pixels
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return {"raw-pixel probe (StandardScaler, LogisticRegression(C=1))":
+            make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))}
+
+
+MODELS = {"digits": _digits_models, "fashion-mnist": _fashion_models, "mnist": _fashion_models,
+          "fashion-mnist-ssl": _pixel_probe_models, "digits-ssl": _pixel_probe_models}
 
 
 def reference_accuracies(task: str = "digits", profile: str = "default",
