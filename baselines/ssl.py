@@ -23,7 +23,7 @@ class ResNetSSLParams:
     min_scale: float = param(0.3, gt=0, le=1)  # smallest RandomResizedCrop area
     # brightness/contrast jitter of grey images (SimCLR's colour jitter for one channel); 0: off, as
     # in every record before fashion-mnist-ssl (digits-ssl's simclr trained without it)
-    intensity_jitter: float = param(0.0, ge=0, le=1)
+    intensity_jitter: float = param(0.0, ge=0, le=1, neutral=True)
 
 
 @dataclass

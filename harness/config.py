@@ -22,7 +22,7 @@ from typing import Any
 from harness.errors import UserError, check_choice, unknown
 from harness.io import check_output_folder
 from harness.optim import OPTIMIZERS, SCHEDULERS
-from harness.params import check_ranges, param, union_members
+from harness.params import check_ranges, neutral_defaults, param, union_members
 from harness.specs import MAX_SEED, PROFILES, MethodSpec, TaskSpec
 
 PRECISIONS = ("no", "fp16", "bf16")
@@ -130,6 +130,9 @@ class RunConfig:
         # records made then still match (sweeps skip them, resume finds them)
         if self.metrics is not None and self.metrics == type(self.metrics)():
             d.pop("metrics")
+        # the same for a method param added later whose default keeps the old behaviour (param(neutral=True))
+        for name in neutral_defaults(self.method):
+            d["method"].pop(name)
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
 
 

@@ -62,15 +62,29 @@ def _number(value: float | None) -> str | None:
 
 
 def param(default: Any = dataclasses.MISSING, *, ge: float | None = None, gt: float | None = None,
-          le: float | None = None, lt: float | None = None, help: str = "") -> Any:
+          le: float | None = None, lt: float | None = None, help: str = "", neutral: bool = False) -> Any:
     """A dataclass field with its range and one-line help; `bench run --help` shows both. A list default
-    (checked element by element) is copied per instance, as a default_factory would."""
+    (checked element by element) is copied per instance, as a default_factory would.
+
+    `neutral=True` marks a field added after records existed whose default does exactly what the
+    method did before it: at that default it is left out of the config hash (`neutral_defaults`), so
+    the older records keep their hash and sweeps, resume and reproduce still find them."""
     rng = Range(ge=ge, gt=gt, le=le, lt=lt)
     text = f"{help}; {rng}" if help else str(rng)
-    metadata = {"help": text, "range": rng}
+    metadata = {"help": text, "range": rng, "neutral": neutral}
     if isinstance(default, (list, dict, set)):
         return dataclasses.field(default_factory=lambda: copy.deepcopy(default), metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def neutral_defaults(obj: Any) -> set[str]:
+    """The names of `obj`'s fields declared `neutral` that hold their default value."""
+    out = set()
+    for f in dataclasses.fields(obj):
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if f.metadata.get("neutral") and getattr(obj, f.name) == default:
+            out.add(f.name)
+    return out
 
 
 def check_ranges(obj: Any, prefix: str = "") -> None:

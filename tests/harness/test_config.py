@@ -87,3 +87,18 @@ def test_optimizer_and_scheduler_names_come_from_harness_optim():
         assert compose(["task=digits", "method=cnn", f"trainer.optimizer={name}"]).trainer.optimizer == name
     code = "import sys, harness.config; print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+def test_a_neutral_param_at_its_default_leaves_the_hash_of_older_records_alone():
+    """simclr's intensity_jitter came after the digits-ssl records: at its default (off) it is not hashed."""
+    import hashlib
+    import json
+
+    plain = compose(["task=digits-ssl", "method=simclr"])
+    d = plain.to_dict()
+    for key in ("resume", "output_dir"):
+        d.pop(key)
+    d["data"] = {k: v for k, v in d["data"].items() if k not in ("cache_dir", "num_workers")}
+    d["method"].pop("intensity_jitter")
+    assert plain.hash() == hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:12]
+    assert compose(["task=digits-ssl", "method=simclr", "method.intensity_jitter=0.4"]).hash() != plain.hash()
