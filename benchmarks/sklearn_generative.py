@@ -41,7 +41,7 @@ class MixtureSampler(torch.nn.Module):
             rows = np.flatnonzero(labels == c)
             if len(rows):
                 mixture.random_state = int(self.rng.integers(2**31))  # a new draw per call, reproducibly
-                z, _ = mixture.sample(len(rows))
+                z, _ = mixture.sample(len(rows))  # sorted by component: shuffle before assigning to labels
                 out[rows] = self.pca.inverse_transform(z[self.rng.permutation(len(rows))])
         return torch.from_numpy(out).view(-1, *self.shape)
 
@@ -50,14 +50,10 @@ def mixture_reference(task: str, profile: str = "default", components: int = 1, 
                       seed: int = 0) -> tuple[dict[str, float], float]:
     """The task's metrics for the PCA + GaussianMixture sampler, and its fit time in seconds."""
     from accelerate import Accelerator
+    from sklearn_reference import task_data
     from torch.utils.data import DataLoader
 
-    from harness.config import build_config
-    from harness.registry import get_method, get_task
-
-    spec = get_task(task)
-    cfg = build_config(spec, get_method("ddpm"), profile)  # the profile's data caps, as a run resolves them
-    data = spec.build_data(cfg.data, profile, cfg.metrics)
+    data, cfg = task_data(task, profile, method="ddpm")
     train = data.train.tensors
     start = time.perf_counter()
     sampler = MixtureSampler(train["pixel_values"].flatten(1).numpy(), train["labels"].numpy(),

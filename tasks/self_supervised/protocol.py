@@ -36,13 +36,19 @@ def knn_predict(bank: torch.Tensor, bank_labels: torch.Tensor, queries: torch.Te
     return votes.argmax(1)
 
 
-def probe_predict(train: torch.Tensor, labels: torch.Tensor, test: torch.Tensor) -> torch.Tensor:
-    """A linear probe: logistic regression (lbfgs, deterministic) on standardised features."""
+def make_probe():
+    """The task's linear probe, unfitted: logistic regression (lbfgs, deterministic) on standardised
+    features (benchmarks/sklearn_reference.py fits the same one on raw pixels)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
+
+
+def probe_predict(train: torch.Tensor, labels: torch.Tensor, test: torch.Tensor) -> torch.Tensor:
+    """A linear probe fitted on `train` features, predicting `test`."""
+    probe = make_probe()
     probe.fit(train.double().numpy(), labels.numpy())
     return torch.from_numpy(probe.predict(test.double().numpy()))
 
