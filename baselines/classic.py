@@ -37,12 +37,17 @@ class CNNParams:
 def _linear(info, params: LinearParams):
     from torch import nn
 
+    if info.family == "sequence":  # model(inputs, attention_mask): padded steps masked (baselines/_sequence_models.py)
+        from baselines._sequence_models import SequenceLinear
+
+        return SequenceLinear(info)
     return nn.Sequential(nn.Flatten(), nn.Linear(math.prod(info.input_shape), info.num_classes))
 
 
 register_method(
-    name="linear", version="1", fits=FITS, params=LinearParams,
-    description="softmax regression: one linear layer trained with cross-entropy",
+    name="linear", version="1", fits=(*FITS, "sequence"), params=LinearParams,
+    description="softmax regression: one linear layer trained with cross-entropy (sequence tasks: on the "
+    "flattened series, or on the bag of tokens; a least-squares line on regression tasks)",
     profiles={"smoke": _SMOKE,
               "default": {"trainer": {"epochs": 100, "lr": 0.01}},
               "full": {"trainer": {"epochs": 100, "lr": 0.01}}},

@@ -36,6 +36,31 @@ def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40
     return root
 
 
+TEXT_WORDS = ["good", "bad", "film", "movie", "great", "awful", "plot", "acting", "terrible", "wonderful",
+              "boring", "story", "cast", "ending", "scene"]
+TEXT_SUBDIR = {"imdb": "plain_text", "sst2": "data", "ag-news": "data"}  # where the hub keeps each one's parquet files
+
+
+def write_text_fixture(root: Path, name: str, n_train: int = 60, n_test: int = 20, text_column: str | None = None,
+                       test_labels: list[int] | None = None) -> Path:
+    """A tiny copy of a hub text dataset: its split files, its text column, a ClassLabel label column."""
+    from datasets import ClassLabel, Dataset, Features, Value
+
+    from tasks.sequence.text import TEXT_TASKS
+
+    task = TEXT_TASKS[name]
+    column = text_column or task.text_column
+    features = Features({column: Value("string"), task.label_column: ClassLabel(num_classes=task.num_classes)})
+    rng = np.random.default_rng(0)
+    (root / TEXT_SUBDIR[name]).mkdir(parents=True, exist_ok=True)
+    for split, n in ((task.train_split, n_train), (task.test_split, n_test)):
+        texts = [" ".join(rng.choice(TEXT_WORDS, rng.integers(3, 30))) + f" #{split}{i}" for i in range(n)]
+        labels = test_labels if split == task.test_split and test_labels else (np.arange(n) % task.num_classes)
+        Dataset.from_dict({column: texts, task.label_column: list(labels)}, features=features).to_parquet(
+            str(root / TEXT_SUBDIR[name] / f"{split}-00000-of-00001.parquet"))
+    return root
+
+
 def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) -> Path:
     """A tiny detection or segmentation dataset in the hub's parquet layout and columns, drawn by the
     shapes generator: COCO-style objects with [x1, y1, x2, y2] boxes (detection-datasets/coco), or an
@@ -147,6 +172,8 @@ def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
     for name, task in registry.tasks().items():
         if task.hub is not None and task.family in ("detection", "segmentation"):
             out[name] = write_scene_fixture(tmp_path_factory.mktemp(name), task)
+        elif task.hub is not None and task.family == "sequence":  # text: parquet files of strings and labels
+            out[name] = write_text_fixture(tmp_path_factory.mktemp(name), name)
         elif task.hub is not None and task.hub.label_column == "caption":
             out[name] = write_caption_fixture(tmp_path_factory.mktemp(name), task.hub)
         elif task.hub is not None:
