@@ -34,8 +34,8 @@ MNIST1D_SHUFFLED = (
 DIGITS_SPLIT = "the digits task's split (train 1,078, test 359), 64 pixels / 16 flattened"
 PIXEL_DIGITS = (
     Reference("sklearn-logistic", "accuracy", 0.9526,
-              f"scikit-learn LogisticRegression(max_iter=5000) on {DIGITS_SPLIT}, computed here "
-              "(tests/tasks/sequence/test_sequence_tasks.py recomputes it)", tolerance=0.02,
+              f"scikit-learn LogisticRegression(max_iter=5000) on {DIGITS_SPLIT}, computed here (a test of the "
+              "sequence tasks recomputes it)", tolerance=0.02,
               why="a linear floor that ignores the reading order: any permutation of the steps leaves it "
               "unchanged; 359 test images, one error is 0.28 points"),
     Reference("sklearn-svc", "accuracy", 0.9805,
