@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from baselines._sequence_budgets import task_profiles as sequence_budgets
 from harness.params import param
 from harness.registry import register_method
 
@@ -52,7 +53,7 @@ register_method(
               "default": {"trainer": {"epochs": 100, "lr": 0.01}},
               "full": {"trainer": {"epochs": 100, "lr": 0.01}}},
     # 55,000 images at about 0.7 s an epoch on 2 cores (the smaller digits needs more passes)
-    task_profiles={"fashion-mnist": {"default": {"trainer": {"epochs": 30}}}},
+    task_profiles={"fashion-mnist": {"default": {"trainer": {"epochs": 30}}}, **sequence_budgets("linear")},
 )(_linear)
 
 register_method(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from baselines._sequence_budgets import task_profiles
 from harness.params import param
 from harness.registry import register_method
 
@@ -45,30 +46,21 @@ def _recurrent(cell: str):
 
         return RecurrentClassifier(info, cell, params.hidden, params.layers, params.embed_dim, params.dropout)
 
-    build.__doc__ = f"A {cell} over the packed real steps of each sequence."
+    build.__doc__ = f"A {cell} read at the last real step of each sequence."
     return build
 
 
-# 3,600 sequences of 40 steps, 20,000 of 100 (adding), 20,000 of up to 199 tokens (listops): each task's
-# epochs keep a run within 5 minutes on 2 CPU cores
-RECURRENT_TASKS = {
-    "mnist1d": {"default": {"trainer": {"epochs": 80}}},
-    "mnist1d-shuffled": {"default": {"trainer": {"epochs": 80}}},
-    "pixel-digits": {"default": {"trainer": {"epochs": 100}}},
-    "pixel-digits-permuted": {"default": {"trainer": {"epochs": 100}}},
-    "adding": {"default": {"trainer": {"epochs": 12, "lr": 1e-3}}},
-    "listops": {"default": {"trainer": {"epochs": 6}}},
-}
 for _cell, _what in (("rnn", "Elman RNN (tanh; torch.nn.RNN)"), ("lstm", "LSTM (torch.nn.LSTM)"),
                      ("gru", "GRU (torch.nn.GRU)")):
     register_method(
         name=_cell, version="1", fits=FITS, params=RecurrentParams,
-        description=f"{_what} over the packed real steps, a linear head on the last layer's final hidden state; "
+        description=f"{_what}, a linear head on the last layer's state at the last real step (the padding "
+        "behind it unread); "
         "token ids go through an embedding first",
         profiles={"smoke": {**_SMOKE, "method": {"hidden": 16, "embed_dim": 8}},
                   "default": {"trainer": _RECURRENT_TRAINER},
                   "full": {"trainer": {**_RECURRENT_TRAINER, "epochs": 100}, "method": {"hidden": 256}}},
-        task_profiles=RECURRENT_TASKS,
+        task_profiles=task_profiles(_cell),
     )(_recurrent(_cell))
 
 
@@ -79,8 +71,7 @@ for _cell, _what in (("rnn", "Elman RNN (tanh; torch.nn.RNN)"), ("lstm", "LSTM (
     profiles={"smoke": {**_SMOKE, "method": {"width": 8, "embed_dim": 8}},
               "default": {"trainer": {"epochs": 60, "batch_size": 64, "lr": 1e-3, "weight_decay": 1e-4}},
               "full": {"trainer": {"epochs": 300, "batch_size": 64, "lr": 1e-3, "weight_decay": 1e-4}}},
-    task_profiles={"adding": {"default": {"trainer": {"epochs": 10}}},
-                   "listops": {"default": {"trainer": {"epochs": 5}}}},
+    task_profiles=task_profiles("cnn1d"),
 )
 def build_cnn1d(info, params: FCNParams):
     """The FCN of Wang et al. 2017, its padding masked out."""
@@ -99,9 +90,7 @@ def build_cnn1d(info, params: FCNParams):
                                       "warmup_epochs": 2, "grad_clip": 1.0}},
               "full": {"trainer": {"epochs": 100, "batch_size": 64, "lr": 5e-4, "weight_decay": 1e-2,
                                    "warmup_epochs": 5, "grad_clip": 1.0}, "method": {"hidden": 128}}},
-    task_profiles={"adding": {"default": {"trainer": {"epochs": 10}}},
-                   "listops": {"default": {"trainer": {"epochs": 5}}},
-                   "listops-lra": {"default": {"trainer": {"epochs": 2}}}},
+    task_profiles={**task_profiles("transformer"), "listops-lra": {"default": {"trainer": {"epochs": 2}}}},
 )
 def build_transformer(info, params: TransformerParams):
     """A small BERT encoder for token ids or projected series."""
