@@ -1,6 +1,7 @@
 """Per-task training budgets of the sequence methods on the default profile: the epochs (and batch size)
 that keep each run within 5 minutes on 2 CPU cores, even on one thread each (the records were made two
-(trainer.epochs=1 runs, 2026-11-30). `task_profiles(method)` turns them into a method's `task_profiles`.
+runs at a time, OMP_NUM_THREADS=1), from one-epoch timings of every method on every task (2026-11-30).
+`task_profiles(method)` turns them into a method's `task_profiles`.
 
 The UCR/UEA training sets are tiny (36 to 270 series), so they train with batches of 16 for hundreds of
 epochs, as the archive's deep-learning baselines do (Wang et al. 2017 train 2,000 epochs at batch 16), with
