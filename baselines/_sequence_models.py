@@ -58,6 +58,11 @@ class RecurrentClassifier(nn.Module):
         self.embed = embedder(info, embed_dim)
         self.rnn = RNN_CELLS[cell](in_features(info, embed_dim), hidden, num_layers=layers, batch_first=True,
                                    dropout=dropout if layers > 1 else 0.0)
+        if cell == "lstm":  # forget gates start open (bias 1; Gers et al. 2000, Jozefowicz et al. 2015)
+            with torch.no_grad():
+                for name, bias in self.rnn.named_parameters():
+                    if name.startswith("bias_"):  # gates in torch's order i, f, g, o; ih + hh sum to 1
+                        bias[hidden:2 * hidden] = 1.0 if name.startswith("bias_ih") else 0.0
         self.head = Head(hidden, info.num_classes)
 
     def forward(self, inputs: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:

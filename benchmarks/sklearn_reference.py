@@ -4,6 +4,7 @@ independent reference for a classification task's numbers.
     python benchmarks/sklearn_reference.py                          # digits (the default profile's split)
     python benchmarks/sklearn_reference.py --task fashion-mnist     # the same train/test arrays `bench run` sees
     python benchmarks/sklearn_reference.py --task fashion-mnist-ssl # the probe on raw pixels
+    python benchmarks/sklearn_reference.py --task listops           # order-blind floors on the token counts
 
 Each task names the models worth running on it (an RBF SVC on 50,000 images takes hours on 2 cores;
 the Fashion-MNIST paper's own sklearn benchmark ran them on a cluster).
@@ -32,7 +33,8 @@ def task_arrays(task: str, profile: str = "default"):
     data, _ = task_data(task, profile)
 
     def flat(split):
-        return split.tensors["pixel_values"].flatten(1).numpy(), split.tensors["labels"].numpy()
+        x = split.tensors["pixel_values" if "pixel_values" in split.tensors else "inputs"]  # images or sequences
+        return x.flatten(1).numpy(), split.tensors["labels"].numpy()
 
     return flat(data.train), flat(data.test)
 
@@ -72,8 +74,30 @@ def _pixel_probe_models() -> dict:
     return {"raw-pixel probe (StandardScaler, LogisticRegression(C=1))": make_probe()}
 
 
+def token_counts(ids: np.ndarray) -> np.ndarray:
+    """(N, T) token ids -> (N, V - 1) counts of each id but 0 (the padding): a bag of tokens."""
+    vocab = int(ids.max()) + 1
+    counts = np.stack([np.bincount(row, minlength=vocab) for row in ids.astype(np.int64)])
+    return counts[:, 1:].astype(np.float64)
+
+
+def _listops_models() -> dict:
+    # order-blind floors for ListOps: how much of the answer the multiset of tokens gives away
+    from sklearn.dummy import DummyClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    counts = FunctionTransformer(token_counts)
+    return {
+        "DummyClassifier(most_frequent)": DummyClassifier(strategy="most_frequent"),
+        "LogisticRegression on token counts": make_pipeline(counts, StandardScaler(),
+                                                            LogisticRegression(max_iter=2000)),
+    }
+
+
 MODELS = {"digits": _digits_models, "fashion-mnist": _fashion_models, "mnist": _fashion_models,
-          "fashion-mnist-ssl": _pixel_probe_models, "digits-ssl": _pixel_probe_models}
+          "fashion-mnist-ssl": _pixel_probe_models, "digits-ssl": _pixel_probe_models, "listops": _listops_models}
 
 
 def reference_accuracies(task: str = "digits", profile: str = "default",

@@ -80,3 +80,51 @@ def learning_curves(runs: pd.DataFrame, metric: str, path: Path) -> Path | None:
     val_ax.set(xlabel="epoch", ylabel=plain_matplotlib(f"validation {metric}"))
     val_ax.legend(fontsize=7, loc="best")
     return _save(fig, path)
+
+
+def variant_bars(runs: pd.DataFrame, pairs: list[tuple[str, str]], methods: list[str], metric: str,
+                 path: Path) -> Path:
+    """One panel per (task, variant) pair, e.g. (mnist1d, mnist1d-shuffled): per method, the mean ± std over
+    seeds of `metric` on each, side by side, so what an order-sensitive model loses is read off one chart."""
+    fig, axes = _figure(3.4 * len(pairs) + 0.4, 3.0, ncols=len(pairs))
+    for ax, tasks in zip(axes, pairs, strict=True):
+        for offset, task in zip((-0.2, 0.2), tasks, strict=True):
+            means, stds = [], []
+            for method in methods:
+                values = runs[(runs["task"] == task) & (runs["method"] == method)][f"m.{metric}"].dropna()
+                means.append(float(values.mean()) if len(values) else math.nan)
+                stds.append(float(values.std()) if len(values) > 1 else 0.0)
+            ax.bar([i + offset for i in range(len(methods))], means, width=0.4, yerr=stds, capsize=2,
+                   label=plain_matplotlib(task))
+        ax.set_xticks(range(len(methods)), [plain_matplotlib(m) for m in methods], rotation=30, ha="right")
+        ax.set_ylabel(plain_matplotlib(f"test {metric}"))
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=7, loc="lower left")
+    return _save(fig, path)
+
+
+def curves_over_time(runs: pd.DataFrame, methods: list[str], metric: str, path: Path, *,
+                     lines: dict[str, float] | None = None) -> Path:
+    """Validation `metric` against training seconds, one line per seed, one colour per method (log scale):
+    methods trained for different epochs within one time budget compare on the budget's own axis.
+    `lines` draws labelled horizontal references (a floor, a bar)."""
+    fig, (ax,) = _figure(5.0, 3.2)
+    colors = {m: f"C{i}" for i, m in enumerate(methods)}
+    for method in methods:
+        for i, rec in enumerate(runs[runs["method"] == method].sort_values("seed")["record"]):
+            seconds, values, elapsed = [], [], 0.0
+            for log in rec.history:
+                elapsed += log.seconds
+                if log.val.get(metric) is not None:
+                    seconds.append(elapsed)
+                    values.append(log.val[metric])
+            ax.plot(seconds, values, marker=".", color=colors[method], alpha=0.8,
+                    label=plain_matplotlib(method) if i == 0 else None)
+    for name, value in (lines or {}).items():
+        ax.axhline(value, color="grey", linestyle="--", linewidth=0.8)
+        ax.annotate(plain_matplotlib(name), (0, value), xycoords=("axes fraction", "data"), fontsize=7,
+                    xytext=(2, 2), textcoords="offset points", color="grey")
+    ax.set_yscale("log")
+    ax.set(xlabel="training seconds (one thread)", ylabel=plain_matplotlib(f"validation {metric}"))
+    ax.legend(fontsize=7, loc="upper right")
+    return _save(fig, path)

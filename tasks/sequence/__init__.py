@@ -132,10 +132,10 @@ def _listops_task(name: str, min_length: int, max_length: int, sizes: dict[str, 
 
 def register_listops_tasks() -> None:
     """listops (short expressions, for the CPU budget) and listops-lra (LRA's lengths and sizes)."""
-    from tasks.sequence.references import LISTOPS_LRA
+    from tasks.sequence.references import LISTOPS, LISTOPS_LRA
 
     register_task(_listops_task("listops", 50, 200, {"train": 20000, "val": 2000, "test": 2000},
-                                ", shorter than LRA's for the 5-minute CPU budget", (),
+                                ", shorter than LRA's for the 5-minute CPU budget", LISTOPS,
                                 {**SMOKE, "default": {"train_size": LISTOPS_DEFAULT_TRAIN}}))
     register_task(_listops_task(
         "listops-lra", 500, 2000, {"train": 96000, "val": 2000, "test": 2000}, " as in LRA", LISTOPS_LRA,

@@ -62,3 +62,16 @@ LISTOPS_LRA = (
               why="a smaller encoder and another draw of 96,000 expressions by the same rules (full profile); "
               "LRA's models span 35.6-37.3 on ListOps, so only the full profile can come this close"),
 )
+
+
+SKLEARN_LISTOPS = ("computed here: python benchmarks/sklearn_reference.py --task listops (the default profile's "
+                   "5,000 training expressions and 2,000 test expressions)")
+LISTOPS = (
+    Reference("majority-class", "accuracy", 0.148, f"{SKLEARN_LISTOPS}: DummyClassifier(most_frequent)",
+              tolerance=0.02, why="the floor: the most frequent answer of the training expressions; 2,000 test "
+              "expressions, one error is 0.05 points"),
+    Reference("linear", "accuracy", 0.211, f"{SKLEARN_LISTOPS}: LogisticRegression on token counts "
+              "(StandardScaler)", tolerance=0.03,
+              why="the same order-blind model class as `linear` on token tasks (a linear map of the bag of "
+              "tokens) fitted by L-BFGS instead of AdamW epochs: what the multiset of tokens gives away"),
+)
