@@ -41,7 +41,7 @@ TEXT_WORDS = ["good", "bad", "film", "movie", "great", "awful", "plot", "acting"
 TEXT_SUBDIR = {"imdb": "plain_text", "sst2": "data", "ag-news": "data"}  # where the hub keeps each one's parquet files
 
 
-def write_text_fixture(root: Path, name: str, n_train: int = 60, n_test: int = 20, text_column: str | None = None,
+def _write_text_fixture(root: Path, name: str, n_train: int = 60, n_test: int = 20, text_column: str | None = None,
                        test_labels: list[int] | None = None) -> Path:
     """A tiny copy of a hub text dataset: its split files, its text column, a ClassLabel label column."""
     from datasets import ClassLabel, Dataset, Features, Value
@@ -59,6 +59,13 @@ def write_text_fixture(root: Path, name: str, n_train: int = 60, n_test: int = 2
         Dataset.from_dict({column: texts, task.label_column: list(labels)}, features=features).to_parquet(
             str(root / TEXT_SUBDIR[name] / f"{split}-00000-of-00001.parquet"))
     return root
+
+
+@pytest.fixture
+def write_text_fixture():
+    """`write_text_fixture(root, name, ...)`: a fixture, not an import, because `from conftest import` finds
+    whichever conftest.py pytest put first on sys.path (tests/leaderboard has its own)."""
+    return _write_text_fixture
 
 
 def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) -> Path:
@@ -173,7 +180,7 @@ def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
         if task.hub is not None and task.family in ("detection", "segmentation"):
             out[name] = write_scene_fixture(tmp_path_factory.mktemp(name), task)
         elif task.hub is not None and task.family == "sequence":  # text: parquet files of strings and labels
-            out[name] = write_text_fixture(tmp_path_factory.mktemp(name), name)
+            out[name] = _write_text_fixture(tmp_path_factory.mktemp(name), name)
         elif task.hub is not None and task.hub.label_column == "caption":
             out[name] = write_caption_fixture(tmp_path_factory.mktemp(name), task.hub)
         elif task.hub is not None:

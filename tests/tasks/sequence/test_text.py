@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import write_text_fixture
 
 from harness.config import DataConfig
 from harness.errors import UserError
@@ -23,7 +22,7 @@ def config(tmp_path: Path, data: Path) -> DataConfig:
 
 
 @pytest.mark.parametrize("name", sorted(TEXT_TASKS))
-def test_splits_are_fixed_length_ids_padded_with_zero_behind_cls(tmp_path, name):
+def test_splits_are_fixed_length_ids_padded_with_zero_behind_cls(tmp_path, name, write_text_fixture):
     splits = text_splits(name, config(tmp_path, write_text_fixture(tmp_path / "data", name)), vocab_size=300,
                          max_length=24)
     assert {k: len(v[2]) for k, v in splits.items()} == {"train": 54, "val": 6, "test": 20}  # val: holdout of 60
@@ -37,7 +36,7 @@ def test_splits_are_fixed_length_ids_padded_with_zero_behind_cls(tmp_path, name)
     assert (splits["train"][1].sum(axis=1) == 24).any() and (splits["train"][1].sum(axis=1) < 24).any()
 
 
-def test_the_tokenizer_trains_once_and_is_read_from_the_cache(tmp_path, monkeypatch):
+def test_the_tokenizer_trains_once_and_is_read_from_the_cache(tmp_path, monkeypatch, write_text_fixture):
     calls = []
     train = text.train_tokenizer
     monkeypatch.setattr(text, "train_tokenizer", lambda *a: calls.append(a) or train(*a))
@@ -53,7 +52,7 @@ def test_the_tokenizer_trains_once_and_is_read_from_the_cache(tmp_path, monkeypa
     assert len(calls[0][0]) == 54 and not any("#test" in t for t in calls[0][0])
 
 
-def test_other_data_never_reuses_a_cached_tokenizer(tmp_path):
+def test_other_data_never_reuses_a_cached_tokenizer(tmp_path, write_text_fixture):
     a = text_splits("ag-news", config(tmp_path, write_text_fixture(tmp_path / "a", "ag-news")), vocab_size=300)
     b = text_splits("ag-news", config(tmp_path, write_text_fixture(tmp_path / "b", "ag-news", n_train=50)),
                     vocab_size=300)
@@ -82,14 +81,14 @@ def test_the_same_texts_give_the_same_tokenizer_and_ids_in_every_process():
     assert here.encode(texts[0]).ids == text.train_tokenizer(texts, 300).encode(texts[0]).ids
 
 
-def test_a_missing_text_column_is_a_one_line_user_error(tmp_path):
+def test_a_missing_text_column_is_a_one_line_user_error(tmp_path, write_text_fixture):
     data = write_text_fixture(tmp_path / "data", "sst2", text_column="text")  # SST-2 calls it 'sentence'
     with pytest.raises(UserError, match="missing column 'sentence'") as err:
         text_splits("sst2", config(tmp_path, data))
     assert "\n" not in str(err.value)
 
 
-def test_hidden_test_labels_are_a_one_line_user_error(tmp_path):
+def test_hidden_test_labels_are_a_one_line_user_error(tmp_path, write_text_fixture):
     data = write_text_fixture(tmp_path / "data", "ag-news", test_labels=[-1] * 20)
     with pytest.raises(UserError, match="labels outside 0..3") as err:
         text_splits("ag-news", config(tmp_path, data))
