@@ -98,8 +98,9 @@ def variant_bars(runs: pd.DataFrame, pairs: list[tuple[str, str]], methods: list
                    label=plain_matplotlib(task))
         ax.set_xticks(range(len(methods)), [plain_matplotlib(m) for m in methods], rotation=30, ha="right")
         ax.set_ylabel(plain_matplotlib(f"test {metric}"))
-        ax.set_ylim(0, 1)
-        ax.legend(fontsize=7, loc="lower left")
+        ax.set_ylim(0, 1.15)  # room above the bars for the legend
+        ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        ax.legend(fontsize=7, loc="upper center", ncol=2, frameon=False)
     return _save(fig, path)
 
 
