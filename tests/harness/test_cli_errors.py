@@ -11,7 +11,7 @@ from cli.main import main
 from harness import registry
 
 CASES = [
-    (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn'?"),
+    (["run", "task=digits", "method=cnnn"], "unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn' or 'cnn1d'?"),
     (["run", "task=digitz", "method=cnn"], "unknown task 'digitz'; did you mean 'digits'"),
     (["run", "task=digits", "method=cnn", "trainer.epoch=3"], "unknown key 'trainer.epoch'"),
     (["run", "task=digits", "method=cnn", "trainer.epoch=3"], "did you mean 'trainer.epochs'"),
@@ -89,4 +89,4 @@ def test_no_traceback_from_the_console_script():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == "bench: error: unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn'?"
+    assert proc.stderr.strip() == "bench: error: unknown method 'cnnn'; did you mean 'cnn' or 'dgcnn' or 'cnn1d'?"

@@ -27,9 +27,13 @@ def test_task_builds_smoke_data(name, hub_fixtures):
     for split in (data.train, data.val, data.test) if task.trainable else (data.val, data.test):
         assert len(split) > 0
         batch = split.__getitems__([0, 1])
-        if "pixel_values" not in batch:  # point clouds: coordinates; sequences: steps or token ids
-            key = "inputs" if "inputs" in batch else "points"
-            assert tuple(batch[key].shape[1:]) == task.input_shape
+        if "points" in batch:  # point clouds: coordinates
+            assert tuple(batch["points"].shape[1:]) == task.input_shape
+            continue
+        if "inputs" in batch:  # sequences: steps or token ids, padding cut to the batch's longest sequence
+            steps, *rest = batch["inputs"].shape[1:]
+            assert 0 < steps <= task.input_shape[0] and tuple(rest) == task.input_shape[1:]
+            assert batch["attention_mask"].shape == batch["inputs"].shape[:2]
             continue
         assert tuple(batch["pixel_values"].shape[1:]) == task.input_shape
         assert float(batch["pixel_values"].min()) >= 0.0 and float(batch["pixel_values"].max()) <= 1.0
