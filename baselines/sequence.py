@@ -55,8 +55,7 @@ for _cell, _what in (("rnn", "Elman RNN (tanh; torch.nn.RNN)"), ("lstm", "LSTM (
     register_method(
         name=_cell, version="1", fits=FITS, params=RecurrentParams,
         description=f"{_what}, a linear head on the last layer's state at the last real step (the padding "
-        "behind it unread); "
-        "token ids go through an embedding first",
+        "behind it unread); token ids go through an embedding first",
         profiles={"smoke": {**_SMOKE, "method": {"hidden": 16, "embed_dim": 8}},
                   # Elman's net trains at half the gated nets' rate: at 2e-3 two of three MNIST-1D seeds
                   # collapsed to chance (0.09, 0.12), at 1e-3 none did

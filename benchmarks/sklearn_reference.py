@@ -74,11 +74,14 @@ def _pixel_probe_models() -> dict:
     return {"raw-pixel probe (StandardScaler, LogisticRegression(C=1))": make_probe()}
 
 
-def token_counts(ids: np.ndarray) -> np.ndarray:
-    """(N, T) token ids -> (N, V - 1) counts of each id but 0 (the padding): a bag of tokens."""
-    vocab = int(ids.max()) + 1
-    counts = np.stack([np.bincount(row, minlength=vocab) for row in ids.astype(np.int64)])
-    return counts[:, 1:].astype(np.float64)
+def token_counts(ids: np.ndarray, vocab: int) -> np.ndarray:
+    """(N, T) token ids -> (N, vocab - 1) counts of each id but 0 (the padding): a bag of tokens. The vocabulary
+    is the task's, not the largest id seen, so train and test always have the same columns."""
+    ids = ids.astype(np.int64)
+    rows = np.repeat(np.arange(len(ids)), ids.shape[1])
+    counts = np.zeros((len(ids), vocab))
+    np.add.at(counts, (rows, ids.ravel()), 1.0)
+    return counts[:, 1:]
 
 
 def _listops_models() -> dict:
@@ -88,7 +91,9 @@ def _listops_models() -> dict:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-    counts = FunctionTransformer(token_counts)
+    from tasks.sequence import LISTOPS_VOCAB
+
+    counts = FunctionTransformer(token_counts, kw_args={"vocab": LISTOPS_VOCAB})
     return {
         "DummyClassifier(most_frequent)": DummyClassifier(strategy="most_frequent"),
         "LogisticRegression on token counts": make_pipeline(counts, StandardScaler(),
