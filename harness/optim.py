@@ -52,7 +52,10 @@ def build(model: torch.nn.Module, cfg: Settings, steps_per_epoch: int):
     """The optimizer and the per-step learning-rate schedule `cfg` names."""
     from transformers import get_scheduler
 
-    optimizer = OPTIMIZERS[cfg.optimizer](model.parameters(), cfg)
+    params = list(model.parameters())
+    # a model with no weights (an attribution method: settings only) gets an optimizer over one empty
+    # group, which torch accepts and steps as a no-op, where an empty parameter list is refused
+    optimizer = OPTIMIZERS[cfg.optimizer](params or [{"params": []}], cfg)
     scheduler = get_scheduler(
         SCHEDULERS[cfg.scheduler],
         optimizer,

@@ -6,3 +6,4 @@ segmentation tasks; other families may reuse `tasks.shapes.generator`."""
 GENERATOR_VERSION = "1"  # bump with any change to render_scene that alters a pixel or a label
 CLASSES = ("circle", "square", "triangle", "star")
 OBJECT_VERSION = "1"  # bump with any change to render_object (the generative tasks carry it)
+DECIDING_VERSION = "1"  # bump with any change to tasks/shapes/deciding.py that alters a pixel, a label or a mask

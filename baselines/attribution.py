@@ -1,0 +1,100 @@
+"""Attribution methods (Captum) and their floors, for the attribution family.
+
+Each method is an explainer with fixed settings (`method.*` keys) and no weights: it never trains
+(trains=False) and is scored on the task's classifier (tasks/attribution/protocol.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.params import param
+from harness.registry import register_method
+
+FITS = ("attribution",)
+
+
+@dataclass
+class NoParams:
+    """Nothing to set: the method is fully determined by the classifier and the image."""
+
+
+@dataclass
+class IntegratedGradientsParams:
+    steps: int = param(32, ge=1, le=4096)  # Riemann steps from the baseline to the image
+    baseline: float = param(0.0, ge=0, le=1)  # the baseline image's constant value (0: black)
+
+
+@dataclass
+class SmoothGradParams:
+    samples: int = param(16, ge=1, le=1024)  # noisy copies averaged per image
+    noise: float = param(0.15, ge=0, le=1)  # noise std in pixel units ([0, 1] images): Smilkov et al.'s 10-20%
+
+
+@dataclass
+class OcclusionParams:
+    window: int = param(16, ge=1, le=4096)  # side of the square occluded at a time, in pixels
+    stride: int = param(8, ge=1, le=4096)
+    baseline: float = param(0.5, ge=0, le=1)  # the occluder's grey level
+
+
+def _fixed(attribute):
+    def build(info, params):
+        from baselines._captum import CaptumExplainer
+
+        return CaptumExplainer(attribute())
+
+    return build
+
+
+def _captum(name: str):
+    def load():
+        import baselines._captum as captum_methods
+
+        return getattr(captum_methods, name)
+
+    return load
+
+
+def _method(name: str, version: str, description: str, build, params: type = NoParams) -> None:
+    register_method(name=name, version=version, fits=FITS, params=params, objective="none", trains=False,
+                    description=description)(build)
+
+
+def build_integrated_gradients(info, p: IntegratedGradientsParams):
+    from baselines._captum import CaptumExplainer, integrated_gradients
+
+    return CaptumExplainer(integrated_gradients(p.steps, p.baseline))
+
+
+def build_smoothgrad(info, p: SmoothGradParams):
+    from baselines._captum import CaptumExplainer, smoothgrad
+
+    return CaptumExplainer(smoothgrad(p.samples, p.noise))
+
+
+def build_occlusion(info, p: OcclusionParams):
+    from baselines._captum import CaptumExplainer, occlusion
+
+    return CaptumExplainer(occlusion(p.window, p.stride, p.baseline))
+
+
+_method("saliency", "1", "Captum Saliency: |gradient| of the target logit (Simonyan et al. 2014)",
+        _fixed(_captum("saliency")))
+_method("input-x-gradient", "1", "Captum InputXGradient: input times gradient (Shrikumar et al. 2016)",
+        _fixed(_captum("input_x_gradient")))
+_method("integrated-gradients", "1", "Captum IntegratedGradients from a black image, 32 steps (Sundararajan et al. "
+        "2017)", build_integrated_gradients, IntegratedGradientsParams)
+_method("smoothgrad", "1", "Captum NoiseTunnel over Saliency: 16 noisy copies, std 0.15 (Smilkov et al. 2017)",
+        build_smoothgrad, SmoothGradParams)
+_method("gradcam", "1", "Captum LayerGradCam on the last conv layer, ReLU, bilinear upsampling (Selvaraju et al. "
+        "2017)", _fixed(_captum("gradcam")))
+_method("guided-backprop", "1", "Captum GuidedBackprop (Springenberg et al. 2015)", _fixed(_captum("guided_backprop")))
+_method("guided-gradcam", "1", "Captum GuidedGradCam: guided backprop times Grad-CAM (Selvaraju et al. 2017)",
+        _fixed(_captum("guided_gradcam")))
+_method("occlusion", "1", "Captum Occlusion: 16x16 grey patches, stride 8 (Zeiler and Fergus 2014)",
+        build_occlusion, OcclusionParams)
+# `random` names the SSL family's floor already
+_method("random-map", "1", "floor: uniform noise, one map per image", _fixed(_captum("uniform_noise")))
+_method("edge", "1", "floor: Sobel edge magnitude of the grey image, blind to the classifier (Adebayo et al. 2018)",
+        _fixed(_captum("sobel_edges")))
