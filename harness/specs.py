@@ -152,6 +152,9 @@ class TaskSpec:
     profiles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # optional (DataConfig, path) -> None: writes a PNG of ground-truth samples (`bench show task=X samples=PATH`)
     preview: Callable[..., Any] | None = None
+    # optional (methods, path) -> caption: writes a PDF figure of those methods' outputs on a few test
+    # examples (attribution heatmaps side by side) for `bench paper`; tasks without one get bars and curves only
+    paper_figure: Callable[..., str] | None = None
     # False: the task has no training data (zero-shot benchmarks); runs evaluate with trainer.epochs=0
     trainable: bool = True
     # optional dataclass of the task's scoring options, set as `metrics.<key>=...` and handed to

@@ -56,7 +56,18 @@ def write_task(task: str, runs: pd.DataFrame, paper_dir: Path) -> dict[str, obje
     section = runs[(runs["task"] == task) & (runs["task_version"] == version) & (runs["profile"] == profile)]
     curves = learning_curves(section, metric, paper_dir / "figures" / f"{name}-curves.pdf")
     return {"task": task, "slug": name, "profile": profile, "metric": metric, "curves": curves is not None,
-            "higher_is_better": metric_direction(task, metric, runs)}
+            "higher_is_better": metric_direction(task, metric, runs),
+            "examples": _examples(task, list(board["method"]), paper_dir / "figures" / f"{name}-examples.pdf")}
+
+
+def _examples(task: str, methods: list[str], path: Path) -> str | None:
+    """The task's own figure of its methods on a few test examples, when it has one: its caption."""
+    from harness import registry
+
+    spec = registry.tasks().get(task)
+    if spec is None or spec.paper_figure is None:
+        return None
+    return spec.paper_figure(sorted(methods), path)
 
 
 def build_paper(runs: pd.DataFrame, paper_dir: Path, compile_pdf: bool = True) -> int:

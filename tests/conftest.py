@@ -19,8 +19,19 @@ def _isolated_cache(tmp_path_factory) -> Path:
     return cache
 
 
-def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40, n_test: int = 24) -> Path:
-    """A tiny dataset in the hub's parquet layout and columns (image as PNG bytes, ClassLabel)."""
+def _learnable_image(rng, shape: tuple[int, ...], label: int) -> np.ndarray:
+    """A grey square whose brightness says the label, somewhere on a black background (a silhouette)."""
+    image = np.zeros(shape, np.uint8)
+    y, x = rng.integers(0, shape[0] - 8), rng.integers(0, shape[1] - 8)
+    image[y:y + 8, x:x + 8] = 30 + 22 * label
+    return image
+
+
+def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40, n_test: int = 24,
+                      learnable: bool = False) -> Path:
+    """A tiny dataset in the hub's parquet layout and columns (image as PNG bytes, ClassLabel). Pixels are
+    noise, or with `learnable` a square whose brightness a small classifier learns (attribution tasks
+    score only images their classifier gets right)."""
     from datasets import ClassLabel, Dataset, Features, Image
     from PIL import Image as PILImage
 
@@ -30,7 +41,8 @@ def write_hub_fixture(root: Path, hub, shape: tuple[int, ...], n_train: int = 40
     subdir.mkdir(parents=True, exist_ok=True)
     for split, n in (("train", n_train), ("test", n_test)):
         labels = np.arange(n) % 10
-        images = [PILImage.fromarray(rng.integers(0, 256, size=shape, dtype=np.uint8)) for _ in range(n)]
+        images = [PILImage.fromarray(_learnable_image(rng, shape, int(label)) if learnable else
+                                     rng.integers(0, 256, size=shape, dtype=np.uint8)) for label in labels]
         ds = Dataset.from_dict({hub.image_column: images, hub.label_column: labels.tolist()}, features=features)
         ds.to_parquet(str(subdir / f"{split}-00000-of-00001.parquet"))
     return root
@@ -183,6 +195,9 @@ def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
             out[name] = _write_text_fixture(tmp_path_factory.mktemp(name), name)
         elif task.hub is not None and task.hub.label_column == "caption":
             out[name] = write_caption_fixture(tmp_path_factory.mktemp(name), task.hub)
+        elif task.hub is not None and task.family == "attribution":
+            out[name] = write_hub_fixture(tmp_path_factory.mktemp(name), task.hub, task.input_shape[1:], n_train=400,
+                                          n_test=80, learnable=True)
         elif task.hub is not None:
             c, h, w = task.input_shape
             shape = (h, w) if c == 1 else (h, w, c)

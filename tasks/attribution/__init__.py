@@ -15,6 +15,7 @@ from functools import partial
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
 from tasks.attribution.interface import Explainer
+from tasks.classification import FASHION_MNIST_HUB
 from tasks.shapes import CLASSES, DECIDING_VERSION
 
 FAMILY = register_family(FamilySpec(
@@ -28,6 +29,7 @@ FAMILY = register_family(FamilySpec(
 ))
 
 UNIT = (0.0, 1.0)
+FASHION_CHANCE = 0.5075  # python benchmarks/attribution_chance.py --task fashion-mnist-attribution
 SIGNED = (-1.0, 1.0)
 METRICS = (
     Metric("pointing_game", True, "quantus.PointingGame (Zhang et al. 2018)",
@@ -45,11 +47,17 @@ METRICS = (
            "Spearman correlation of the heatmaps of the trained and the fully re-initialised classifier; "
            "low means the method depends on what the model learnt", range=SIGNED),
 )
-def _build(kind: str, data_cfg, profile: str):
-    from tasks.attribution.data import build, shapes_source
+def _build(kind: str, version: str, data_cfg, profile: str):
+    from tasks.attribution.data import build, fashion_source, shapes_source
 
-    sources = {"shapes": shapes_source}
-    return build(sources[kind](f"1-dec{DECIDING_VERSION}"), data_cfg, profile)
+    sources = {"shapes": shapes_source, "fashion-mnist": fashion_source}
+    return build(sources[kind](version), data_cfg, profile)
+
+
+def _figure(task: str, methods, path):
+    from tasks.attribution.figure import method_grid
+
+    return method_grid(task, list(methods), path)
 
 
 PROTOCOL = (
@@ -72,11 +80,12 @@ register_task(TaskSpec(
     metrics=METRICS,
     primary_metric="pointing_game",
     protocol=PROTOCOL,
-    build=partial(_build, "shapes"),
+    build=partial(_build, "shapes", f"1-dec{DECIDING_VERSION}"),
     input_shape=(3, 64, 64),
     num_classes=len(CLASSES),
     trainable=False,
-    profiles={"smoke": {"train_size": 256, "eval_size": 8}, "default": {"train_size": 4000, "eval_size": 256}},
+    paper_figure=partial(_figure, "shapes-attribution"),
+    profiles={"smoke": {"train_size": 1024, "eval_size": 8}, "default": {"train_size": 4000, "eval_size": 256}},
     references=(
         # uniform noise hits the mask with probability |mask| / (H*W); 3 seeds x 256 images: binomial
         # standard error 0.009 for the pointing game, far less for the two mass-type scores
@@ -87,5 +96,38 @@ register_task(TaskSpec(
         Reference("edge", "randomisation", 1.0, "by construction (Adebayo et al. 2018's edge detector control): the "
                   "Sobel map never reads the classifier, so re-initialising it changes nothing", tolerance=1e-6,
                   why="exact up to float rounding"),
+    ),
+))
+
+FASHION_PROTOCOL = PROTOCOL.replace("a 4-block CNN, seed 0", "a 4-block CNN, seed 0, on the first 10,000 training "
+                                    "images").replace("deciding object's mask", "article's silhouette (its non-zero "
+                                                      "pixels, holes filled)")
+register_task(TaskSpec(
+    name="fashion-mnist-attribution",
+    version="1",
+    family="attribution",
+    description="Fashion-MNIST articles; the article's silhouette is the truth (real images)",
+    dataset=f"the fashion-mnist task's split (Debian's dataset-fashion-mnist IDX files, data.path, or the hub "
+    f"{FASHION_MNIST_HUB.label}); masks: non-zero pixels with holes filled (scipy.ndimage.binary_fill_holes)",
+    splits={"train": 55000, "val": 256, "test": 256},
+    metrics=METRICS,
+    primary_metric="pointing_game",
+    protocol=FASHION_PROTOCOL,
+    build=partial(_build, "fashion-mnist", "1"),
+    input_shape=(1, 28, 28),
+    num_classes=10,
+    hub=FASHION_MNIST_HUB,
+    trainable=False,
+    paper_figure=partial(_figure, "fashion-mnist-attribution"),
+    profiles={"smoke": {"train_size": 1024, "eval_size": 8}, "default": {"train_size": 10000, "eval_size": 256}},
+    references=(
+        # the silhouette covers about half of each 28x28 image: chance is high here, which is the point of
+        # reporting it beside the shapes task, where it is 0.06
+        *(Reference("random-map", metric, FASHION_CHANCE, "computed here: the mean silhouette fraction of the 256 "
+                    "test images (python benchmarks/attribution_chance.py --task fashion-mnist-attribution)",
+                    tolerance=tol, why="chance level of uniform noise; about 3 standard errors over 3 x 256 images")
+          for metric, tol in (("pointing_game", 0.06), ("relevance_mass", 0.01), ("relevance_rank", 0.01))),
+        Reference("edge", "randomisation", 1.0, "by construction: the Sobel map never reads the classifier",
+                  tolerance=1e-6, why="exact up to float rounding"),
     ),
 ))

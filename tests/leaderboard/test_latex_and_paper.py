@@ -88,3 +88,26 @@ def test_paper_compiles_with_no_results(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["paper", f"dirs=[{tmp_path / 'empty'}]", f"out={paper}"]) == 0, capsys.readouterr().err
     assert (paper / "main.pdf").is_file()
+
+
+def test_a_task_with_its_own_figure_gets_it_in_the_paper(results, tmp_path, monkeypatch):
+    """A task's `paper_figure` is called with the methods that have records and its caption is used."""
+    import dataclasses
+
+    from harness import registry
+
+    seen = []
+
+    def figure(methods, path):
+        seen.append(list(methods))
+        path.write_bytes(b"%PDF-1.4 placeholder")
+        return "digits: what the methods drew"
+
+    spec = dataclasses.replace(registry.get_task("digits"), paper_figure=figure)
+    monkeypatch.setitem(registry._TASKS, "digits", spec)
+    paper = _paper_dir(tmp_path)
+    assert main(["paper", f"dirs=[{results}]", f"out={paper}", "pdf=false"]) == 0
+    assert seen == [["cnn", "deep-cnn-2", "linear", "single"]]
+    include = (paper / "tables" / "all.tex").read_text(encoding="utf-8")
+    assert r"\includegraphics[width=\linewidth]{figures/digits-examples}" in include
+    assert "digits: what the methods drew" in include

@@ -1,0 +1,58 @@
+"""The paper's method-by-image figure of an attribution task: each method's heatmap on the same test images.
+
+Built when `bench paper` runs, from the task's default-profile data (its cached classifier; trained
+first when the cache is empty) and each method at its default settings: heatmaps are pictures, not
+numbers, so they are drawn from the code rather than stored with the records. Seeded (torch seed 0),
+so the random floor and SmoothGrad draw the same noise every time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+IMAGES = 4
+
+
+def _heatmaps(task: str, methods: list[str]):
+    import torch
+
+    from harness import registry
+    from harness.config import compose
+
+    cfg = compose([f"task={task}", f"method={methods[0]}", "profile=default"])
+    data = registry.get_task(task).build_data(cfg.data, "default")
+    batch = data.test.__getitems__(list(range(min(IMAGES, len(data.test)))))
+    protocol, out = data.protocol, {}
+    for name in methods:
+        torch.manual_seed(0)
+        explainer = registry.get_method(name).build(data.info, compose([f"task={task}", f"method={name}"]).method)
+        out[name] = protocol.heatmaps(explainer, protocol.classifier, batch["pixel_values"], batch["labels"])
+    return batch, out
+
+
+def method_grid(task: str, methods: list[str], path: Path) -> str:
+    """Rows: test images; columns: the image, its mask, then each method's heatmap (scaled to its own maximum)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from harness.io import atomic_write
+
+    batch, heat = _heatmaps(task, methods)
+    columns = ["image", "mask", *methods]
+    rows = len(batch["labels"])
+    fig = Figure(figsize=(6.5, 6.5 / len(columns) * rows + 0.45), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, len(columns), squeeze=False)
+    for r in range(rows):
+        image = batch["pixel_values"][r].permute(1, 2, 0).squeeze(-1).numpy()
+        cells = [image, batch["masks"][r].numpy(), *(h[r, 0].numpy() for h in heat.values())]
+        for c, (ax, cell) in enumerate(zip(axes[r], cells, strict=True)):
+            ax.imshow(cell, cmap=None if c == 0 and cell.ndim == 3 else "gray" if c < 2 else "inferno",
+                      interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(columns[c].replace("-", "-\n", 1), fontsize=6)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="pdf", metadata={"CreationDate": None}))
+    return (f"{task}: each method's heatmap (|attribution| summed over channels, scaled to its own maximum) on "
+            f"the first {rows} test images, with the deciding object's mask; the task's classifier, default settings.")
