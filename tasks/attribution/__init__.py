@@ -85,7 +85,7 @@ register_task(TaskSpec(
     num_classes=len(CLASSES),
     trainable=False,
     paper_figure=partial(_figure, "shapes-attribution"),
-    profiles={"smoke": {"train_size": 1024, "eval_size": 8}, "default": {"train_size": 4000, "eval_size": 256}},
+    profiles={"smoke": {"train_size": 256, "eval_size": 8}, "default": {"train_size": 4000, "eval_size": 256}},
     references=(
         # uniform noise hits the mask with probability |mask| / (H*W); 3 seeds x 256 images: binomial
         # standard error 0.009 for the pointing game, far less for the two mass-type scores

@@ -55,4 +55,4 @@ def method_grid(task: str, methods: list[str], path: Path) -> str:
                 ax.set_title(columns[c].replace("-", "-\n", 1), fontsize=6)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="pdf", metadata={"CreationDate": None}))
     return (f"{task}: each method's heatmap (|attribution| summed over channels, scaled to its own maximum) on "
-            f"the first {rows} test images, with the deciding object's mask; the task's classifier, default settings.")
+            f"the first {rows} test images beside their ground-truth mask; the task's classifier, default settings.")

@@ -13,11 +13,12 @@ from harness.runner import run
 
 # Families with many tasks of a few input kinds are covered, not crossed: every method on the first task of each
 # kind, and every other task with one method (in turn), so every task and every method still runs.
-COVERED_FAMILIES = {"sequence"}
+COVERED_FAMILIES = {"sequence", "attribution"}
 
 
 def _kind(task) -> tuple:
-    """What changes a sequence model's code path: tokens or series, one channel or several, regression.
+    """What changes a sequence model's code path: tokens or series, one channel or several, regression
+    (an attribution method's path is the same on every task: all of them run on the first).
     (Hub text is token ids like listops; its loader and tokenizer have their own tests, tests/tasks/sequence.)"""
     return (len(task.input_shape), task.input_shape[-1] > 1, task.num_classes == 0)
 

@@ -72,7 +72,8 @@ def test_unpinned_tasks_are_the_two_without_a_commit():
     assert registry.get_task("mnist").hub.label == "ylecun/mnist@77f3279092"
     # a commit id from public material that was never loaded here: pinned, but shown as not checked
     unchecked = sorted(name for name, task in registry.tasks().items() if task.hub and not task.hub.checked)
-    assert unchecked == ["ag-news", "fashion-mnist", "fashion-mnist-gen", "fashion-mnist-ssl", "imdb", "sst2"]
+    assert unchecked == ["ag-news", "fashion-mnist", "fashion-mnist-attribution", "fashion-mnist-gen",
+                         "fashion-mnist-ssl", "imdb", "sst2"]
 
 
 @pytest.mark.parametrize("name", ["../../../../escaped", "a/b", "Digits", "", "a_b", "-x", "x" * 65, "a b"])
