@@ -8,6 +8,7 @@ from PIL import Image
 
 SCALE = 3  # pixels per image pixel in the saved grid
 PAD = 2
+TITLE = 16  # pixels of the band that names the columns
 
 
 def _overlay(image: np.ndarray, heat: np.ndarray) -> np.ndarray:
@@ -31,4 +32,17 @@ def attribution_grid(images: torch.Tensor, masks: torch.Tensor, heatmaps: dict[s
         rows.append(np.concatenate([c for cell in cells for c in (cell, pad)][:-1], axis=1))
     sheet = np.concatenate([c for r in rows for c in (r, np.ones((PAD, r.shape[1], 3)))][:-1], axis=0)
     picture = Image.fromarray((np.clip(sheet, 0, 1) * 255).astype(np.uint8))
-    return picture.resize((picture.width * SCALE, picture.height * SCALE), Image.NEAREST)
+    picture = picture.resize((picture.width * SCALE, picture.height * SCALE), Image.NEAREST)
+    return _titled(picture, ["image", "mask", *heatmaps], (images.shape[-1] + PAD) * SCALE)
+
+
+def _titled(picture: Image.Image, titles: list[str], step: int) -> Image.Image:
+    """The grid under a white band naming its columns."""
+    from PIL import ImageDraw
+
+    out = Image.new("RGB", (picture.width, picture.height + TITLE), "white")
+    out.paste(picture, (0, TITLE))
+    draw = ImageDraw.Draw(out)
+    for c, title in enumerate(titles):
+        draw.text((c * step + 2, 3), title, fill="black")
+    return out

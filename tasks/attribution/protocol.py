@@ -75,5 +75,5 @@ class AttributionProtocol:
         batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
         x, y = batch["pixel_values"].to(accelerator.device), batch["labels"].to(accelerator.device)
         heat = self.heatmaps(model, self.classifier.to(accelerator.device), x, y).cpu()
-        attribution_grid(batch["pixel_values"], batch["masks"], {"attribution": heat}).save(
+        attribution_grid(batch["pixel_values"], batch["masks"], {"heatmap": heat}).save(
             Path(run_dir) / "attributions.png")
