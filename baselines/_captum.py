@@ -1,4 +1,5 @@
-"""Attribution methods as `Explainer` modules: each wraps one Captum (0.9) attribution class.
+"""Attribution methods as `Explainer` modules: each wraps one Captum (0.9) attribution class. Each
+function is named after its method (dashes as underscores; baselines/attribution.py builds by name).
 
 Captum objects are built per call because the classifier changes under them (Quantus's
 randomisation test hands in re-initialised copies). Grad-CAM reads the classifier's last Conv2d and
@@ -102,12 +103,12 @@ def occlusion(window: int, stride: int, baseline: float) -> Attribute:
     return attribute
 
 
-def uniform_noise(classifier, x, y):
+def random_map(classifier, x, y):
     """The random floor: uniform noise, one map per image, from torch's (seeded) generator."""
     return torch.rand(x.shape[0], 1, *x.shape[-2:], device=x.device)
 
 
-def sobel_edges(classifier, x, y):
+def edge(classifier, x, y):
     """The edge floor of Adebayo et al. 2018: the Sobel gradient magnitude of the grey image (scikit-image),
     which looks like a saliency map and knows nothing of the classifier."""
     from skimage.filters import sobel

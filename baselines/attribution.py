@@ -41,63 +41,38 @@ class OcclusionParams:
     baseline: float = param(0.5, ge=0, le=1)  # the occluder's grey level
 
 
-def _fixed(attribute):
-    def build(info, params):
-        from baselines._captum import CaptumExplainer
+def _explainer(name: str):
+    """The builder of `baselines._captum.<name>`: the attribution function itself for a method without
+    settings, else a factory called with the method's settings by name."""
 
-        return CaptumExplainer(attribute())
+    def build(info, params):
+        import dataclasses
+
+        import baselines._captum as methods
+
+        attribute = getattr(methods, name)
+        settings = dataclasses.asdict(params)
+        return methods.CaptumExplainer(attribute(**settings) if settings else attribute)
 
     return build
 
 
-def _captum(name: str):
-    def load():
-        import baselines._captum as captum_methods
-
-        return getattr(captum_methods, name)
-
-    return load
-
-
-def _method(name: str, version: str, description: str, build, params: type = NoParams) -> None:
+def _method(name: str, version: str, description: str, params: type = NoParams) -> None:
     register_method(name=name, version=version, fits=FITS, params=params, objective="none", trains=False,
-                    description=description)(build)
+                    description=description)(_explainer(name.replace("-", "_")))
 
 
-def build_integrated_gradients(info, p: IntegratedGradientsParams):
-    from baselines._captum import CaptumExplainer, integrated_gradients
-
-    return CaptumExplainer(integrated_gradients(p.steps, p.baseline))
-
-
-def build_smoothgrad(info, p: SmoothGradParams):
-    from baselines._captum import CaptumExplainer, smoothgrad
-
-    return CaptumExplainer(smoothgrad(p.samples, p.noise))
-
-
-def build_occlusion(info, p: OcclusionParams):
-    from baselines._captum import CaptumExplainer, occlusion
-
-    return CaptumExplainer(occlusion(p.window, p.stride, p.baseline))
-
-
-_method("saliency", "1", "Captum Saliency: |gradient| of the target logit (Simonyan et al. 2014)",
-        _fixed(_captum("saliency")))
-_method("input-x-gradient", "1", "Captum InputXGradient: input times gradient (Shrikumar et al. 2016)",
-        _fixed(_captum("input_x_gradient")))
+_method("saliency", "1", "Captum Saliency: |gradient| of the target logit (Simonyan et al. 2014)")
+_method("input-x-gradient", "1", "Captum InputXGradient: input times gradient (Shrikumar et al. 2016)")
 _method("integrated-gradients", "1", "Captum IntegratedGradients from a black image, 32 steps (Sundararajan et al. "
-        "2017)", build_integrated_gradients, IntegratedGradientsParams)
+        "2017)", IntegratedGradientsParams)
 _method("smoothgrad", "2", "Captum NoiseTunnel over Saliency: 16 noisy copies, std 0.05 (Smilkov et al. 2017)",
-        build_smoothgrad, SmoothGradParams)
+        SmoothGradParams)
 _method("gradcam", "1", "Captum LayerGradCam on the last conv layer, ReLU, bilinear upsampling (Selvaraju et al. "
-        "2017)", _fixed(_captum("gradcam")))
-_method("guided-backprop", "1", "Captum GuidedBackprop (Springenberg et al. 2015)", _fixed(_captum("guided_backprop")))
-_method("guided-gradcam", "1", "Captum GuidedGradCam: guided backprop times Grad-CAM (Selvaraju et al. 2017)",
-        _fixed(_captum("guided_gradcam")))
-_method("occlusion", "1", "Captum Occlusion: 16x16 grey patches, stride 8 (Zeiler and Fergus 2014)",
-        build_occlusion, OcclusionParams)
+        "2017)")
+_method("guided-backprop", "1", "Captum GuidedBackprop (Springenberg et al. 2015)")
+_method("guided-gradcam", "1", "Captum GuidedGradCam: guided backprop times Grad-CAM (Selvaraju et al. 2017)")
+_method("occlusion", "1", "Captum Occlusion: 16x16 grey patches, stride 8 (Zeiler and Fergus 2014)", OcclusionParams)
 # `random` names the SSL family's floor already
-_method("random-map", "1", "floor: uniform noise, one map per image", _fixed(_captum("uniform_noise")))
-_method("edge", "1", "floor: Sobel edge magnitude of the grey image, blind to the classifier (Adebayo et al. 2018)",
-        _fixed(_captum("sobel_edges")))
+_method("random-map", "1", "floor: uniform noise, one map per image")
+_method("edge", "1", "floor: Sobel edge magnitude of the grey image, blind to the classifier (Adebayo et al. 2018)")

@@ -1,7 +1,7 @@
 """Builders of the attribution tasks: test images with ground-truth masks, and the classifier to explain.
 
 The train split trains the task's classifier (tasks/attribution/classifier.py), cached per task
-version and setup; the runner sees no training data (explainers do not train). val and test keep
+version, setup and training data; the runner sees no training data (explainers do not train). val and test keep
 only images the classifier gets right: their first `eval_size` in split order, so an attribution
 explains a correct decision and the masks say where that decision's evidence is.
 """
@@ -93,7 +93,7 @@ def build(source: AttributionSource, data_cfg: DataConfig, profile: str) -> Task
     empty = TensorDict(pixel_values=torch.zeros(0, *source.input_shape), labels=torch.zeros(0, dtype=torch.long))
     return TaskData(info=info, train=empty, val=_tensors(val), test=_tensors(test),
                     fingerprint=f"{fingerprint(*arrays)}-clf{digest}",
-                    protocol=AttributionProtocol(classifier, source.class_names), collate=collate_batched)
+                    protocol=AttributionProtocol(classifier), collate=collate_batched)
 
 
 def shapes_source(version: str) -> AttributionSource:

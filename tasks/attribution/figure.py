@@ -32,27 +32,12 @@ def _heatmaps(task: str, methods: list[str]):
 
 def method_grid(task: str, methods: list[str], path: Path) -> str:
     """Rows: test images; columns: the image, its mask, then each method's heatmap (scaled to its own maximum)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     from harness.io import atomic_write
+    from tasks.attribution.pictures import attribution_grid
 
     batch, heat = _heatmaps(task, methods)
-    columns = ["image", "mask", *methods]
-    rows = len(batch["labels"])
-    fig = Figure(figsize=(6.5, 6.5 / len(columns) * rows + 0.45), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(rows, len(columns), squeeze=False)
-    for r in range(rows):
-        image = batch["pixel_values"][r].permute(1, 2, 0).squeeze(-1).numpy()
-        cells = [image, batch["masks"][r].numpy(), *(h[r, 0].numpy() for h in heat.values())]
-        for c, (ax, cell) in enumerate(zip(axes[r], cells, strict=True)):
-            ax.imshow(cell, cmap=None if c == 0 and cell.ndim == 3 else "gray" if c < 2 else "inferno",
-                      interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if r == 0:
-                ax.set_title(columns[c].replace("-", "-\n", 1), fontsize=6)
+    fig = attribution_grid(batch["pixel_values"], batch["masks"], heat)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="pdf", metadata={"CreationDate": None}))
     return (f"{task}: each method's heatmap (|attribution| summed over channels, scaled to its own maximum) on "
-            f"the first {rows} test images beside their ground-truth mask; the task's classifier, default settings.")
+            f"the first {len(batch['labels'])} test images beside their ground-truth mask; the task's classifier, "
+            "default settings.")

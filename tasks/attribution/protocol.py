@@ -11,7 +11,6 @@ gathered with `gather_for_metrics`, which drops the images the sampler repeated.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import torch
 from tqdm.auto import tqdm
 
 from harness.contracts import Evaluation
+from harness.io import atomic_write
 from tasks.attribution import FAMILY
 from tasks.attribution.scoring import METRIC_NAMES, heatmap, score_batch
 
@@ -29,8 +29,8 @@ GRID = 6  # test images drawn by write_artifacts
 class AttributionProtocol:
     objectives = FAMILY.objectives
 
-    def __init__(self, classifier: torch.nn.Module, class_names: Sequence[str]) -> None:
-        self.classifier, self.class_names = classifier, tuple(class_names)
+    def __init__(self, classifier: torch.nn.Module) -> None:
+        self.classifier = classifier
 
     def training_step(self, model: torch.nn.Module, batch: dict[str, Any], objective: str) -> torch.Tensor:
         raise RuntimeError("attribution methods do not train: the task's classifier is trained by the task")
@@ -69,11 +69,11 @@ class AttributionProtocol:
                           per_example=columns)
 
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
-        """attributions.png: test images in rows; the image, its mask and the heatmap over the image."""
+        """attributions.png: test images in rows; the image, its mask and the method's heatmap."""
         from tasks.attribution.pictures import attribution_grid
 
         batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
         x, y = batch["pixel_values"].to(accelerator.device), batch["labels"].to(accelerator.device)
         heat = self.heatmaps(model, self.classifier.to(accelerator.device), x, y).cpu()
-        attribution_grid(batch["pixel_values"], batch["masks"], {"heatmap": heat}).save(
-            Path(run_dir) / "attributions.png")
+        figure = attribution_grid(batch["pixel_values"], batch["masks"], {"heatmap": heat})
+        atomic_write(Path(run_dir) / "attributions.png", lambda tmp: figure.savefig(tmp, format="png", dpi=150))

@@ -110,7 +110,7 @@ def test_deletion_auc_matches_pixel_flipping_by_hand():
 def test_the_randomisation_test_separates_a_model_blind_floor_from_a_gradient():
     """The edge floor ignores the classifier, so its heatmap survives re-initialisation unchanged
     (similarity 1); the gradient of a re-initialised CNN is another map."""
-    from baselines._captum import saliency, sobel_edges
+    from baselines._captum import edge, saliency
     from tasks.attribution.classifier import AttributionCNN
     from tasks.attribution.scoring import heatmap
 
@@ -124,15 +124,15 @@ def test_the_randomisation_test_separates_a_model_blind_floor_from_a_gradient():
                 return heatmap(attribute(model, torch.as_tensor(inputs), torch.as_tensor(targets))).numpy()
         return explain
 
-    edge = heatmap(sobel_edges(model, x, y))
-    assert np.allclose(score_batch(model, x, y, edge, masks, explainer(sobel_edges), 0)["randomisation"], 1.0)
+    edges = heatmap(edge(model, x, y))
+    assert np.allclose(score_batch(model, x, y, edges, masks, explainer(edge), 0)["randomisation"], 1.0)
     grad = heatmap(saliency(model, x.clone(), y))
     similarity = score_batch(model, x, y, grad, masks, explainer(saliency), 0)["randomisation"]
     assert similarity.mean() < 0.9
 
 
 @pytest.mark.parametrize("name", ["saliency", "input_x_gradient", "gradcam", "guided_backprop", "guided_gradcam",
-                                  "uniform_noise", "sobel_edges"])
+                                  "random_map", "edge"])
 def test_every_fixed_explainer_returns_one_map_or_one_per_channel(name):
     import baselines._captum as methods
     from tasks.attribution.classifier import AttributionCNN
