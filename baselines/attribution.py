@@ -52,9 +52,20 @@ def _explainer(name: str):
 
         attribute = getattr(methods, name)
         settings = dataclasses.asdict(params)
+        _check_window(settings, info.input_shape)
         return methods.CaptumExplainer(attribute(**settings) if settings else attribute)
 
     return build
+
+
+def _check_window(settings: dict, input_shape: tuple[int, ...]) -> None:
+    """An occluding window larger than the image: one line and exit 2, not Captum's assertion."""
+    from harness.errors import UserError
+
+    side = min(input_shape[-2:])
+    if settings.get("window", 0) > side:
+        raise UserError(f"method.window={settings['window']} is larger than the task's {input_shape[-2]}x"
+                        f"{input_shape[-1]} images; use at most {side}")
 
 
 def _method(name: str, version: str, description: str, params: type = NoParams) -> None:

@@ -143,3 +143,11 @@ def test_every_fixed_explainer_returns_one_map_or_one_per_channel(name):
         a = getattr(methods, name)(model, x, torch.tensor([0, 3]))
     assert a.shape[0] == 2 and a.shape[1] in (1, 3) and a.shape[-2:] == (16, 16)
     assert torch.isfinite(a).all()
+
+
+def test_an_occlusion_window_larger_than_the_image_is_a_user_error(smoke_args, capsys):
+    from cli.main import main
+
+    assert main(["run", *smoke_args("shapes-attribution", "occlusion", "method.window=100")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["bench: error: method.window=100 is larger than the task's 64x64 images; use at most 64"]
