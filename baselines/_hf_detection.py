@@ -16,9 +16,12 @@ def _xyxy_to_cxcywh(boxes: torch.Tensor, size: torch.Tensor) -> torch.Tensor:
 
 
 class HFDetector(nn.Module):
-    def __init__(self, model: nn.Module, top_k: int = 20) -> None:
+    """`sigmoid=False`: softmax over the classes plus a last "no object" class (DETR, YOLOS);
+    `sigmoid=True`: one independent sigmoid per class (focal-loss heads: RT-DETR)."""
+
+    def __init__(self, model: nn.Module, top_k: int = 20, sigmoid: bool = False) -> None:
         super().__init__()
-        self.model, self.top_k = model, top_k
+        self.model, self.top_k, self.sigmoid = model, top_k, sigmoid
 
     def forward(self, pixel_values: torch.Tensor, targets: list[dict[str, torch.Tensor]] | None = None):
         h, w = pixel_values.shape[-2:]
@@ -28,7 +31,7 @@ class HFDetector(nn.Module):
                       for t in targets]
             return self.model(pixel_values=pixel_values, labels=labels).loss
         out = self.model(pixel_values=pixel_values)
-        prob = out.logits.softmax(-1)[..., :-1]  # the last class is "no object"
+        prob = out.logits.sigmoid() if self.sigmoid else out.logits.softmax(-1)[..., :-1]  # last: "no object"
         scores, labels = prob.max(-1)
         cx, cy, bw, bh = out.pred_boxes.unbind(-1)
         boxes = torch.stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], -1).clamp(0, 1) * size

@@ -16,15 +16,17 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 class HFVideoClassifier(nn.Module):
     """A transformers video classifier (VideoMAE, TimeSformer). Clips are resized to the model's frame
     size and frame count when they differ (released weights expect 224x224 and 16 or 8 frames), and
-    normalised with ImageNet statistics only for released weights, which were trained that way."""
+    normalised with ImageNet statistics for released weights, which were trained that way, and with
+    `stats` where a from-scratch method asks for it."""
 
-    def __init__(self, model: nn.Module, normalise: bool) -> None:
+    def __init__(self, model: nn.Module, normalise: bool, stats: tuple = (IMAGENET_MEAN, IMAGENET_STD)) -> None:
         super().__init__()
         self.model = model
         self.size, self.frames = model.config.image_size, model.config.num_frames
         self.normalise = normalise
-        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 1, 3, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 1, 3, 1, 1), persistent=False)
+        mean, std = stats
+        self.register_buffer("mean", torch.tensor(mean).view(1, 1, -1, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(std).view(1, 1, -1, 1, 1), persistent=False)
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         b, t, c, h, w = pixel_values.shape

@@ -1,4 +1,5 @@
-"""Object detectors: a CenterNet-style dense detector in torch and transformers' YOLOS.
+"""Object detectors: a CenterNet-style dense detector in torch, torchvision's FCOS on a small
+backbone, and transformers' YOLOS.
 
 Both follow the detection interface in `tasks/detection/protocol.py` (loss when given targets,
 per-image boxes otherwise). `method.pretrained=<hub id or local folder>` loads YOLOS weights with
@@ -46,6 +47,90 @@ def build_centernet(info, params: CenterNetParams):
     return CenterNet(info.num_classes, params.width)
 
 
+@dataclass
+class TorchvisionParams:
+    width: int = param(16, ge=1, le=4096)  # channels of the backbone's stride-2 stem; doubled per stage
+    fpn_channels: int = param(64, ge=32, le=4096)  # a multiple of 32 (FCOS's GroupNorm)
+    score_thresh: float = param(0.05, ge=0, le=1)  # detections below this score are dropped
+    detections: int = param(20, ge=1, le=1000)  # kept per image
+
+
+@register_method(
+    name="fcos", version="1", fits=FITS, params=TorchvisionParams, objective="model_loss",
+    description="torchvision FCOS (anchor-free, focal + GIoU + centerness) on a small conv backbone + FPN, "
+    "anchors and sizes fitted to 64x64 scenes",
+    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+                        "method": {"width": 4, "fpn_channels": 32}},
+              "default": {"trainer": {"epochs": 8, "batch_size": 16, "lr": 2e-3, "weight_decay": 1e-4,
+                                      "eval_batch_size": 64, "grad_clip": 5.0, "warmup_epochs": 1}},
+              "full": {"trainer": {"epochs": 40, "batch_size": 16, "lr": 1e-3, "weight_decay": 1e-4,
+                                   "grad_clip": 5.0, "warmup_epochs": 1},
+                       "method": {"width": 32, "fpn_channels": 128}}},
+)
+def build_fcos(info, params: TorchvisionParams):
+    from torchvision.models.detection import FCOS
+
+    from harness.errors import UserError
+    from torchvision.models.detection.fcos import FCOSHead
+
+    from baselines._tv_detection import MEAN, STD, TorchvisionDetector, anchors, small_fpn_backbone
+
+    if params.fpn_channels % 32:
+        raise UserError(f"method.fpn_channels={params.fpn_channels} is not a multiple of 32, which FCOS's "
+                        f"GroupNorm needs; use {max(32, round(params.fpn_channels / 32) * 32)}")
+    _, h, w = info.input_shape
+    backbone = small_fpn_backbone(params.width, params.fpn_channels)
+    # 2 convolutions per branch instead of the paper's 4: the scenes are simple and the CPU budget small;
+    # FCOSHead's GroupNorm has 32 groups, so fpn_channels must be a multiple of 32
+    head = FCOSHead(params.fpn_channels, 1, info.num_classes + 1, num_convs=2)
+    model = FCOS(backbone, info.num_classes + 1, min_size=min(h, w), max_size=max(h, w), image_mean=MEAN,
+                 image_std=STD, anchor_generator=anchors((1.0,)), head=head, score_thresh=params.score_thresh,
+                 detections_per_img=params.detections, topk_candidates=100)
+    return TorchvisionDetector(model)
+
+
+@dataclass
+class RTDetrParams:
+    width: int = param(16, ge=1, le=4096)  # ResNet stem width; stages are 1, 2, 4, 8 times it
+    d_model: int = param(64, ge=8, le=4096)  # encoder and decoder width
+    queries: int = param(30, ge=1, le=1000)  # decoder queries (selected from encoder tokens)
+    decoder_layers: int = param(3, ge=1, le=32)
+    denoising: int = param(20, ge=0, le=1000)  # noised ground-truth queries per image (0 turns it off)
+    heads: int = param(4, ge=1, le=64)
+
+
+@register_method(
+    name="rt-detr", version="1", fits=FITS, params=RTDetrParams, objective="model_loss",
+    description="transformers RTDetrForObjectDetection (hybrid encoder, IoU-aware query selection, denoising "
+    "queries, varifocal + L1 + GIoU) on a small basic-block ResNet, trained from scratch",
+    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+                        "method": {"width": 4, "d_model": 16, "queries": 10, "decoder_layers": 1, "denoising": 4,
+                                   "heads": 2}},
+              "default": {"trainer": {"epochs": 20, "batch_size": 16, "lr": 5e-4, "weight_decay": 1e-4,
+                                      "eval_batch_size": 64, "grad_clip": 0.1, "warmup_epochs": 1}},
+              "full": {"trainer": {"epochs": 72, "batch_size": 16, "lr": 1e-4, "weight_decay": 1e-4,
+                                   "grad_clip": 0.1, "warmup_epochs": 2},
+                       "method": {"width": 32, "d_model": 128, "queries": 100, "decoder_layers": 6,
+                                  "denoising": 100, "heads": 8}}},
+)
+def build_rt_detr(info, params: RTDetrParams):
+    from transformers import RTDetrConfig, RTDetrForObjectDetection, RTDetrResNetConfig
+
+    from baselines._hf_detection import HFDetector
+
+    w, d = params.width, params.d_model
+    backbone = RTDetrResNetConfig(embedding_size=w, hidden_sizes=[w, 2 * w, 4 * w, 8 * w], depths=[1, 1, 1, 1],
+                                  layer_type="basic", out_features=["stage2", "stage3", "stage4"])
+    config = RTDetrConfig(
+        backbone_config=backbone, freeze_backbone_batch_norms=False, encoder_in_channels=[2 * w, 4 * w, 8 * w],
+        encoder_hidden_dim=d, encoder_ffn_dim=2 * d, encoder_attention_heads=params.heads, d_model=d,
+        decoder_in_channels=[d, d, d], decoder_ffn_dim=2 * d, decoder_attention_heads=params.heads,
+        decoder_layers=params.decoder_layers, num_queries=params.queries, num_denoising=params.denoising,
+        num_labels=info.num_classes,
+    )
+    return HFDetector(RTDetrForObjectDetection(config), sigmoid=True)
+
+
 @register_method(
     name="yolos", version="1", fits=FITS, params=YolosParams, objective="model_loss",
     description="transformers YolosForObjectDetection (ViT + detection tokens, Hungarian loss), tiny config",
@@ -60,7 +145,7 @@ def build_yolos(info, params: YolosParams):
     from transformers import YolosConfig, YolosForObjectDetection
 
     from baselines._hf_detection import HFDetector
-    from baselines._hf_image import from_pretrained
+    from baselines._hf_image import from_pretrained, init_zero_tables
 
     if params.pretrained:
         return HFDetector(from_pretrained(YolosForObjectDetection, params.pretrained, info.num_classes))
@@ -71,4 +156,8 @@ def build_yolos(info, params: YolosParams):
         intermediate_size=params.hidden * params.mlp_ratio, num_detection_tokens=params.detection_tokens,
         num_labels=info.num_classes, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
     )
-    return HFDetector(YolosForObjectDetection(config))
+    model = YolosForObjectDetection(config)
+    # built from a config, transformers 5.24 leaves these at zero: identical detection tokens give
+    # every query the same box, the failure behind version 1's mAP50 of 0.003
+    init_zero_tables(model, ("detection_tokens", "cls_token", "position_embeddings"))
+    return HFDetector(model)

@@ -24,7 +24,14 @@ class UNetParams:
 @dataclass
 class SegformerParams:
     pretrained: str | None = None
-    input_size: int = param(128, ge=0, le=4096)  # logits come out at 1/4 of this: small images are upsampled first
+    # 0: the task's own size. Logits come out at 1/strides[0] of the input, so released weights
+    # (strides 4, 2, 2, 2) on 64x64 scenes see small inputs upsampled first
+    input_size: int = param(0, ge=0, le=4096)
+    # overlapping patch embedding per stage: released MiT uses patch 7 stride 4 then 3/2; small scenes
+    # need a finer first stage (stride 2 gives logits at 32x32 for 64x64 images)
+    patch_sizes: list[int] = param([3, 3, 3, 3], ge=1, le=64)
+    strides: list[int] = param([2, 2, 2, 2], ge=1, le=16)
+    sr_ratios: list[int] = param([4, 2, 1, 1], ge=1, le=64)  # keys/values downsampled by this per stage
     hidden_sizes: list[int] = param([16, 32, 64, 128], ge=1, le=8192)
     depths: list[int] = param([1, 1, 1, 1], ge=1, le=64)
     decoder_hidden: int = param(64, ge=1, le=8192)
@@ -99,7 +106,8 @@ def build_segformer(info, params: SegformerParams):
         heads = [max(1, h // 32) for h in params.hidden_sizes]
         config = SegformerConfig(
             num_channels=3, num_encoder_blocks=len(params.hidden_sizes), depths=list(params.depths),
-            hidden_sizes=list(params.hidden_sizes), num_attention_heads=heads, sr_ratios=[8, 4, 2, 1],
+            hidden_sizes=list(params.hidden_sizes), num_attention_heads=heads, sr_ratios=list(params.sr_ratios),
+            patch_sizes=list(params.patch_sizes), strides=list(params.strides),
             decoder_hidden_size=params.decoder_hidden, num_labels=info.num_classes,
             hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, drop_path_rate=0.0,
         )

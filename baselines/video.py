@@ -28,6 +28,9 @@ class VideoTransformerParams:
     heads: int = param(4, ge=1, le=256)
     mlp_ratio: int = param(2, ge=1, le=64)
     dropout: float = param(0.0, ge=0, lt=1)
+    # TimeSformer only: its time table starts as a sin-cos code times this (0 leaves transformers' zeros);
+    # a full-size code (|value| up to 1) swamps patch embeddings of ~0.1 and the model does not learn
+    time_table_scale: float = param(0.1, ge=0, le=10)
 
 
 @dataclass
@@ -45,7 +48,7 @@ def _transformer_profiles(epochs: int, lr: float, hidden: int) -> dict:
                      "method": {"hidden": 192, "layers": 6, "heads": 6}}}
 
 
-def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, **extra):
+def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, centre: bool = False, **extra):
     from baselines._hf_image import from_pretrained
     from baselines._video_models import HFVideoClassifier
 
@@ -58,7 +61,8 @@ def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, **ext
         intermediate_size=params.hidden * params.mlp_ratio, hidden_dropout_prob=params.dropout,
         num_labels=info.num_classes, **extra,
     )
-    return HFVideoClassifier(model_cls(config), normalise=False)
+    # centre: pixels to mean 0, std ~1 ((x - 0.5) / 0.25); videomae v1 was trained on raw [0, 1] pixels
+    return HFVideoClassifier(model_cls(config), normalise=centre, stats=((0.5,), (0.25,)))
 
 
 @register_method(
@@ -82,10 +86,21 @@ def build_videomae(info, params: VideoTransformerParams):
     profiles=_transformer_profiles(epochs=20, lr=5e-4, hidden=64),
 )
 def build_timesformer(info, params: VideoTransformerParams):
+    import torch
     from transformers import TimesformerConfig, TimesformerForVideoClassification
 
-    return _hf_model(TimesformerForVideoClassification, TimesformerConfig, info, params,
-                     attention_type="divided_space_time")
+    from baselines._hf_image import sincos_table
+
+    model = _hf_model(TimesformerForVideoClassification, TimesformerConfig, info, params,
+                      centre=True, attention_type="divided_space_time")
+    if not params.pretrained and params.time_table_scale:
+        # transformers creates the time table at zero and never draws it (facebookresearch/TimeSformer#66):
+        # every frame looks alike and the model cannot tell a motion from its reverse. A sin-cos table
+        # (trainable) gives each frame a distinct code from the first step
+        table = model.model.timesformer.embeddings.time_embeddings
+        with torch.no_grad():
+            table.copy_(params.time_table_scale * sincos_table(table.shape[1], table.shape[2]))
+    return model
 
 
 @register_method(

@@ -210,6 +210,9 @@ class MethodSpec:
     task_profiles: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Any]]]] = field(default_factory=dict)
     # False: a floor scored without training (the same model, untrained); trainer.epochs is fixed at 0
     trains: bool = True
+    # trainable position/time tables or query tokens (parameter-name suffixes) this method means to start
+    # at zero; any other such table left all-zero at build time fails tests/baselines/test_zero_tables.py
+    zero_embeddings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_name("method", self.name, self.version)

@@ -1,4 +1,4 @@
-"""Scenes with boxes and masks, shared by the detection and segmentation families: the shapes
+"""Scenes with boxes and masks, shared by the detection, segmentation and instance-segmentation families: the shapes
 scenes (embedded generator) and hub datasets of images with objects or masks. No family and no task
 is registered here; this module stays light (the builders import `tasks.scenes.data` when called).
 """
@@ -18,7 +18,8 @@ LOCAL_COPY = ("Offline: data.path=DIR reads a local copy (the hub's parquet file
 SHAPES_SPLITS = {"train": 4000, "val": 199, "test": 301}  # 199 and 301: odd on purpose (distributed eval)
 SHAPES_PROFILES = {"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 2000}}
 GRIDS = {"detection": "tasks.scenes.pictures:truth_detection_grid",
-         "segmentation": "tasks.scenes.pictures:truth_segmentation_grid"}
+         "segmentation": "tasks.scenes.pictures:truth_segmentation_grid",
+         "instance-segmentation": "tasks.scenes.pictures:truth_instance_grid"}
 
 
 def _scene_task(name: str, family: str, size: int, names, protocol: str):

@@ -38,20 +38,26 @@ class SceneSource:
     objects_column: str | None = "objects"  # detection: a list of {bbox, category}
     bbox_format: str = "xywh"  # COCO [x, y, w, h]; "xyxy" for [x1, y1, x2, y2]
     mask_column: str | None = None  # segmentation: a mask image of class ids
+    # instance segmentation: an image of instance ids, 0 = none, k + 1 = the k-th entry of objects_column
+    instance_column: str | None = None
     mask_offset: int = 0  # stored id - offset = class id; ids below the offset become IGNORE_INDEX
     test_split: str = "test"  # the hub split scored as test (COCO and ADE20K: their validation)
 
 
-SHAPES_SOURCE = SceneSource(mask_column="segmentation")
+SHAPES_SOURCE = SceneSource(mask_column="segmentation", instance_column="instances")
+BOXED = ("detection", "instance-segmentation")  # task kinds whose rows carry boxes and labels
 
 
 # -- the in-memory dataset ---------------------------------------------------------------------
 class SceneTensors:
     """A map-style dataset of resized scenes; `__getitems__` returns a whole batch (see collate)."""
 
-    def __init__(self, pixel_values, image_ids, boxes=None, labels=None, masks=None) -> None:
+    def __init__(self, pixel_values, image_ids, boxes=None, labels=None, masks=None, instance_maps=None,
+                 instance_ids=None) -> None:
         self.pixel_values, self.image_ids = pixel_values, image_ids
         self.boxes, self.labels, self.masks = boxes, labels, masks
+        # instance segmentation: one id map per image (N, H, W) and, per image, the id of each box's instance
+        self.instance_maps, self.instance_ids = instance_maps, instance_ids
 
     def __len__(self) -> int:
         return len(self.pixel_values)
@@ -69,6 +75,9 @@ class SceneTensors:
             batch["labels"] = [self.labels[i] for i in indices]
         if self.masks is not None:
             batch["masks"] = self.masks[idx]
+        if self.instance_maps is not None:  # (n_i, H, W) bool per image, in the order of its boxes
+            batch["instance_masks"] = [self.instance_maps[i][None] == self.instance_ids[i][:, None, None]
+                                       for i in indices]
         return batch
 
 
@@ -145,19 +154,24 @@ def split_tensors(ds, source: SceneSource, size: int, task_kind: str,
     import torch
     from PIL import Image as PILImage
 
-    images, ids, boxes, labels, masks = [], [], [], [], []
+    images, ids, boxes, labels, masks, instance_ids = [], [], [], [], [], []
     for i, row in enumerate(ds):
         img = row[source.image_column].convert("RGB")
         w, h = img.size
         images.append(np.asarray(img.resize((size, size), PILImage.BILINEAR) if img.size != (size, size) else img))
         ids.append(int(row["image_id"]) if "image_id" in row else i + id_offset)
-        if task_kind == "detection":
+        if task_kind in BOXED:
             b, c = _objects(row[source.objects_column])
             b = _to_xyxy(b, source.bbox_format) * np.array([size / w, size / h] * 2, np.float32)
             keep = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])  # degenerate boxes carry no area to match
             boxes.append(b[keep].clip(0, size))
             labels.append(c[keep])
-        else:
+            instance_ids.append(np.flatnonzero(keep).astype(np.int64) + 1)
+        if task_kind == "instance-segmentation":
+            m = row[source.instance_column]
+            m = np.asarray(m.resize((size, size), PILImage.NEAREST) if m.size != (size, size) else m)
+            masks.append(m[..., 0] if m.ndim == 3 else m)
+        elif task_kind == "segmentation":
             m = row[source.mask_column]
             m = np.asarray(m.resize((size, size), PILImage.NEAREST) if m.size != (size, size) else m)
             m = m[..., 0] if m.ndim == 3 else m
@@ -168,11 +182,15 @@ def split_tensors(ds, source: SceneSource, size: int, task_kind: str,
     image_ids = np.asarray(ids, np.int64)
     arrays = [x, image_ids]
     kw: dict[str, Any] = {}
-    if task_kind == "detection":
+    if task_kind in BOXED:
         kw["boxes"] = [torch.from_numpy(b) for b in boxes]
         kw["labels"] = [torch.from_numpy(c) for c in labels]
         arrays += boxes + labels
-    else:
+    if task_kind == "instance-segmentation":
+        kw["instance_maps"] = torch.from_numpy(np.stack(masks).astype(np.int64))
+        kw["instance_ids"] = [torch.from_numpy(k) for k in instance_ids]
+        arrays.append(np.stack(masks))
+    elif task_kind == "segmentation":
         kw["masks"] = torch.from_numpy(np.stack(masks))
         arrays.append(kw["masks"].numpy())
     pixels = torch.from_numpy(x.astype(np.float32) / 255.0)
@@ -184,7 +202,7 @@ class SceneTask:
     """What `build_scenes` needs to know about one task."""
 
     name: str
-    family: str  # "detection" or "segmentation"
+    family: str  # "detection", "segmentation" or "instance-segmentation"
     size: int  # images are resized to size x size
     num_classes: int  # detection: object classes; segmentation: classes including background
     class_names: Sequence[str]
@@ -212,7 +230,8 @@ def build_hub_scenes(task: SceneTask, hub: HubSource, source: SceneSource, val_s
                      data_cfg: DataConfig) -> TaskData:
     """train/val = `holdout` of the hub's train split; test = source.test_split."""
     dd = load_hub(hub, data_cfg.path, splits=("train", source.test_split),
-                  columns=(source.image_column, source.objects_column, source.mask_column))
+                  columns=(source.image_column, source.objects_column, source.mask_column,
+                           source.instance_column))
     train = dd["train"]
     train_idx, val_idx = holdout(len(train), val_size)
     rows = apply_caps({"train": train.select(train_idx), "val": train.select(val_idx), "test": dd[source.test_split]},

@@ -94,3 +94,33 @@ def truth_detection_grid(batch: dict[str, Any], info: Any) -> Image.Image:
 def truth_segmentation_grid(batch: dict[str, Any], info: Any) -> Image.Image:
     """Ground-truth masks of a batch (`bench show task=... samples=PNG`)."""
     return segmentation_grid(batch)
+
+
+def _instance_tile(pixel_values, masks, boxes, labels, names, colour, scores=None) -> Image.Image:
+    """The image with each instance's mask tinted in its own colour and its box and name on top."""
+    keep = np.ones(len(labels), bool) if scores is None else scores.numpy() >= SCORE_THRESHOLD
+    arr = pixel_values.permute(1, 2, 0).cpu().numpy() * 255
+    palette = _palette(len(labels) + 1)
+    for k in np.flatnonzero(keep):
+        m = masks[k].cpu().numpy() > 0.5
+        arr[m] = 0.45 * arr[m] + 0.55 * palette[k + 1]
+    img = Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+    img = img.resize((img.width * SCALE, img.height * SCALE), Image.NEAREST)
+    _draw_boxes(img, boxes[keep], labels[keep], names, colour, None if scores is None else scores[keep])
+    return img
+
+
+def instance_grid(batch: dict[str, Any], preds: Sequence[dict[str, Any]] | None, names: Sequence[str]) -> Image.Image:
+    """Rows: true instances (masks tinted, boxes green), then predicted ones (score >= 0.3, boxes red)."""
+    n = len(batch["pixel_values"])
+    rows = [_row([_instance_tile(batch["pixel_values"][i], batch["instance_masks"][i], batch["boxes"][i],
+                                 batch["labels"][i], names, TRUE) for i in range(n)])]
+    if preds is not None:
+        rows.append(_row([_instance_tile(batch["pixel_values"][i], p["masks"], p["boxes"], p["labels"], names,
+                                         PREDICTED, p["scores"]) for i, p in enumerate(preds)]))
+    return _stack(rows)
+
+
+def truth_instance_grid(batch: dict[str, Any], info: Any) -> Image.Image:
+    """Ground-truth instances of a batch (`bench show task=... samples=PNG`)."""
+    return instance_grid(batch, None, info.extra["class_names"])

@@ -1,0 +1,56 @@
+"""What a perfect box detector scores on an instance-segmentation task without knowing any shape.
+
+Every true box is predicted with its true class and score 1, and its mask is the filled box. Box AP is
+then 1 by construction, and mask AP measures how much of a box an object fills: a mask method must
+beat this to show that it segments, not only detects. The task's `box-oracle` reference comes from
+here, scored by the task's own metric code (the protocol's `instance_metrics`).
+
+    python benchmarks/instance_box_oracle.py --task shapes-inst
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def box_masks(boxes, height: int, width: int):
+    """(n, H, W) bool: each [x1, y1, x2, y2] box filled (pixel centres inside the box)."""
+    import torch
+
+    ys = torch.arange(height).view(1, -1, 1) + 0.5
+    xs = torch.arange(width).view(1, 1, -1) + 0.5
+    x1, y1, x2, y2 = (c.view(-1, 1, 1) for c in boxes.unbind(1))
+    return (xs >= x1) & (xs < x2) & (ys >= y1) & (ys < y2)
+
+
+def oracle(task: str, profile: str = "default") -> dict[str, float]:
+    import torch
+
+    from harness import registry
+    from harness.config import compose
+    from tasks.instance_segmentation.protocol import instance_metrics
+
+    spec = registry.get_task(task)
+    cfg = compose([f"task={task}", f"method={registry.fitting_methods(spec)[0]}", f"profile={profile}"])
+    test = spec.build_data(cfg.data, cfg.profile).test
+    batch = test.__getitems__(list(range(len(test))))
+    h, w = batch["pixel_values"].shape[-2:]
+    items = [{"image_id": int(i), "boxes": b, "scores": torch.ones(len(b)), "labels": c,
+              "masks": box_masks(b, h, w), "gt_boxes": b, "gt_labels": c, "gt_masks": m}
+             for i, b, c, m in zip(batch["image_id"], batch["boxes"], batch["labels"], batch["instance_masks"],
+                                   strict=True)]
+    return instance_metrics(items) | {"images": len(items)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", default="shapes-inst")
+    parser.add_argument("--profile", default="default")
+    args = parser.parse_args()
+    out = oracle(args.task, args.profile)
+    print(f"{args.task} ({args.profile}, {out.pop('images')} test images), true boxes filled as masks: "
+          + "  ".join(f"{k} {v:.4f}" for k, v in out.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""How instance segmentation is trained and scored (model interface:
+`tasks.instance_segmentation.interface.InstanceSegmenter`).
+
+Mask AP is COCO's (torchmetrics MeanAveragePrecision with iou_type segm on the pycocotools
+backend, the same masks given to pycocotools' COCOeval: tests/tasks/test_instance_segmentation.py
+checks the two agree). Predicted masks are kept where their probability exceeds 0.5, as Mask
+R-CNN's paste-and-threshold does. Distributed evaluation gathers per-image objects and de-duplicates
+them by image id, as detection does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from tqdm.auto import tqdm
+
+from harness.contracts import Evaluation
+from tasks.detection.protocol import dedup_by_image_id
+from tasks.instance_segmentation import FAMILY
+
+GRID = 8  # test images drawn by write_artifacts
+MASK_THRESHOLD = 0.5
+
+
+def instance_metrics(items: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """Mask mAP@[.50:.95], mask mAP50 and mAP75, and box mAP, over per-image items holding predictions
+    (boxes, scores, labels, masks (m, H, W) bool) and truth (gt_boxes, gt_labels, gt_masks)."""
+    from torchmetrics.detection import MeanAveragePrecision
+
+    metric = MeanAveragePrecision(box_format="xyxy", iou_type=("bbox", "segm"), backend="pycocotools")
+    metric.update(
+        [{"boxes": it["boxes"].float(), "scores": it["scores"].float(), "labels": it["labels"].long(),
+          "masks": it["masks"].bool()} for it in items],
+        [{"boxes": it["gt_boxes"].float(), "labels": it["gt_labels"].long(), "masks": it["gt_masks"].bool()}
+         for it in items],
+    )
+    out = metric.compute()
+    return {"mask_mAP": float(out["segm_map"]), "mask_mAP50": float(out["segm_map_50"]),
+            "mask_mAP75": float(out["segm_map_75"]), "box_mAP": float(out["bbox_map"])}
+
+
+def _rle(masks: torch.Tensor) -> list[str]:
+    """COCO run-length encodings of (m, H, W) bool masks, as text (per-example columns stay data)."""
+    import numpy as np
+    from pycocotools import mask as mask_utils
+
+    encoded = mask_utils.encode(np.asfortranarray(masks.numpy().astype(np.uint8).transpose(1, 2, 0)))
+    return [e["counts"].decode("ascii") for e in encoded]
+
+
+def instance_columns(items: Sequence[dict[str, Any]]) -> dict[str, list]:
+    """One row per test image (example_id: the image id): predictions and truth, boxes as lists and
+    masks as COCO RLE strings of the image's size (`height`, `width`), so mask AP can be recomputed
+    on any resample of the images."""
+    columns: dict[str, list] = {"example_id": [int(it["image_id"]) for it in items],
+                                "height": [int(it["gt_masks"].shape[-2]) for it in items],
+                                "width": [int(it["gt_masks"].shape[-1]) for it in items]}
+    for prefix, keys in (("pred", ("boxes", "scores", "labels", "masks")),
+                         ("gt", ("gt_boxes", "gt_labels", "gt_masks"))):
+        for key in keys:
+            name = f"{prefix}_{key.removeprefix('gt_')}"
+            columns[name] = [_rle(it[key]) if key.endswith("masks") else it[key].tolist() for it in items]
+    return columns
+
+
+class InstanceSegmentationProtocol:
+    objectives = FAMILY.objectives  # model_loss: the model's own (box + class + mask) loss
+
+    def __init__(self, num_classes: int, class_names: Sequence[str]) -> None:
+        self.num_classes, self.class_names = num_classes, tuple(class_names)
+
+    def training_step(self, model: torch.nn.Module, batch: dict[str, Any], objective: str) -> torch.Tensor:
+        targets = [{"boxes": b, "labels": c, "masks": m}
+                   for b, c, m in zip(batch["boxes"], batch["labels"], batch["instance_masks"], strict=True)]
+        return model(batch["pixel_values"], targets)
+
+    @torch.no_grad()
+    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
+                 per_example: bool = False) -> Evaluation:
+        model.eval()
+        t0 = time.perf_counter()
+        items: list[dict[str, Any]] = []
+        for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
+            preds = model(batch["pixel_values"])
+            local = [{"image_id": int(i), "boxes": p["boxes"].cpu(), "scores": p["scores"].cpu(),
+                      "labels": p["labels"].cpu(), "masks": p["masks"].cpu() > MASK_THRESHOLD,
+                      "gt_boxes": b.cpu(), "gt_labels": c.cpu(), "gt_masks": m.cpu()}
+                     for i, p, b, c, m in zip(batch["image_id"], preds, batch["boxes"], batch["labels"],
+                                              batch["instance_masks"], strict=True)]
+            items.extend(accelerator.gather_for_metrics(local, use_gather_object=True))
+        items = dedup_by_image_id(items)
+        metrics = instance_metrics(items)
+        model.train()
+        return Evaluation(metrics=metrics, num_samples=len(items), seconds=time.perf_counter() - t0,
+                          per_example=instance_columns(items) if per_example else None)
+
+    @torch.no_grad()
+    def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
+        from tasks.scenes.pictures import instance_grid
+
+        model.eval()
+        batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
+        preds = model(batch["pixel_values"].to(accelerator.device))
+        instance_grid(batch, [{k: v.cpu() for k, v in p.items()} for p in preds],
+                      self.class_names).save(Path(run_dir) / "predictions.png")
+        model.train()
