@@ -69,11 +69,10 @@ class TorchvisionParams:
 )
 def build_fcos(info, params: TorchvisionParams):
     from torchvision.models.detection import FCOS
-
-    from harness.errors import UserError
     from torchvision.models.detection.fcos import FCOSHead
 
     from baselines._tv_detection import MEAN, STD, TorchvisionDetector, anchors, small_fpn_backbone
+    from harness.errors import UserError
 
     if params.fpn_channels % 32:
         raise UserError(f"method.fpn_channels={params.fpn_channels} is not a multiple of 32, which FCOS's "
