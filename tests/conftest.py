@@ -82,8 +82,9 @@ def write_text_fixture():
 
 def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) -> Path:
     """A tiny detection or segmentation dataset in the hub's parquet layout and columns, drawn by the
-    shapes generator: COCO-style objects with [x1, y1, x2, y2] boxes (detection-datasets/coco), or an
-    image and an `annotation` mask whose id 0 means "other" (ADE20K)."""
+    shapes generator: COCO-style objects with [x1, y1, x2, y2] boxes (detection-datasets/coco), an
+    image and an `annotation` mask whose id 0 means "other" (ADE20K), or an `annotations` image of
+    instance ids with objects {bbox [x, y, w, h], categories} (NaiveDev/coco-2017-instance)."""
     from datasets import ClassLabel, Dataset, Features, Image, List, Value
 
     from tasks.scenes.data import scene_rows
@@ -101,6 +102,12 @@ def write_scene_fixture(root: Path, task, n_train: int = 30, n_val: int = 13) ->
             features = Features({"image_id": Value("int64"), "image": Image(), "width": Value("int32"),
                                  "height": Value("int32"), "objects": List(obj)})
             data = {k: rows[k] for k in ("image_id", "image", "width", "height")} | {"objects": objects}
+        elif task.family == "instance-segmentation":  # NaiveDev/coco-2017-instance: an instance-id image
+            obj = {"bbox": List(List(Value("float32"), length=4)), "categories": List(ClassLabel(num_classes=80))}
+            features = Features({"image": Image(), "annotations": Image(), "objects": obj})
+            objects = [{"bbox": [o["bbox"] for o in objs], "categories": [o["category"] for o in objs]}
+                       for objs in rows["objects"]]
+            data = {"image": rows["image"], "annotations": rows["instances"], "objects": objects}
         else:
             features = Features({"image": Image(), "annotation": Image()})
             data = {"image": rows["image"], "annotation": rows["segmentation"]}
@@ -189,7 +196,7 @@ def hub_fixtures(tmp_path_factory) -> dict[str, Path]:
 
     out = {}
     for name, task in registry.tasks().items():
-        if task.hub is not None and task.family in ("detection", "segmentation"):
+        if task.hub is not None and task.family in ("detection", "segmentation", "instance-segmentation"):
             out[name] = write_scene_fixture(tmp_path_factory.mktemp(name), task)
         elif task.hub is not None and task.family == "sequence":  # text: parquet files of strings and labels
             out[name] = _write_text_fixture(tmp_path_factory.mktemp(name), name)

@@ -1,4 +1,5 @@
-"""Instance segmentation: a box, a class and a pixel mask per object, on the shapes scenes (embedded).
+"""Instance segmentation: a box, a class and a pixel mask per object, on the shapes scenes (embedded)
+and COCO 2017 instances (hub).
 
 Metadata only: the builders (`tasks.scenes`) and the protocol in `protocol.py` are imported when a
 run needs them, never by `bench list`.
@@ -7,9 +8,9 @@ run needs them, never by `bench list`.
 from __future__ import annotations
 
 from harness.registry import register_family, register_task
-from harness.specs import FamilySpec, Metric, Reference, TaskSpec
+from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
 from tasks.instance_segmentation.interface import InstanceSegmenter
-from tasks.scenes import SHAPES, SHAPES_PROFILES, SHAPES_SPLITS, preview, shapes_builder
+from tasks.scenes import LOCAL_COPY, SHAPES, SHAPES_PROFILES, SHAPES_SPLITS, hub_builder, preview, shapes_builder
 from tasks.shapes import CLASSES, GENERATOR_VERSION
 
 FAMILY = register_family(FamilySpec(
@@ -59,4 +60,36 @@ register_task(TaskSpec(
     ),
     profiles=SHAPES_PROFILES,
     preview=preview("shapes-inst"),
+))
+
+# NaiveDev/coco-2017-instance: COCO 2017 in parquet with an `annotations` image per picture and
+# `objects` {bbox, categories}. Unpinned: only the short id bdb5afb of its main branch was seen (the
+# hub's tree page). The layout is read from the dataset card of its 2014 twin and was never loaded
+# here (the hub is unreachable): `annotations` is taken to hold instance ids (0 none, k + 1 = the k-th
+# object) and `bbox` COCO's [x, y, w, h]; the loader is tested on fixtures in exactly that layout.
+COCO_INST = HubSource("NaiveDev/coco-2017-instance", "bdb5afb", "image", "objects", pinned=False, checked=False)
+register_task(TaskSpec(
+    name="coco-inst",
+    version="1",
+    family="instance-segmentation",
+    description="COCO 2017 instances, 80 classes, resized to 128x128 (hub dataset; run offline with data.path)",
+    dataset=f"Hugging Face hub {COCO_INST.label} (layout assumed from its dataset card, not loaded here). "
+    f"{LOCAL_COPY}",
+    splits={"train": 112266, "val": 5000, "test": 4952},
+    metrics=INST_METRICS,
+    primary_metric="mask_mAP",
+    protocol=INST_PROTOCOL + " val = the last 5,000 of a fixed permutation (seed 0) of the hub's train split; "
+    "test = the hub's validation split (COCO val2017).",
+    build=hub_builder("coco-inst", "instance-segmentation", COCO_INST,
+                      {"instance_column": "annotations", "category_key": "categories", "test_split": "validation"},
+                      128, tuple(f"coco-{i}" for i in range(80)), PROTOCOL_REF),
+    input_shape=(3, 128, 128),
+    num_classes=80,
+    hub=COCO_INST,
+    references=(
+        # never run here (no COCO offline): shown for scale, not judged
+        Reference("mask-rcnn", "mask_mAP", 0.357, "He et al. 2017 (Mask R-CNN), Table 1: ResNet-101-FPN, COCO "
+                  "test-dev mask AP at 800 px", note="a small backbone from scratch at 128 px is not comparable"),
+    ),
+    profiles={"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 20000}},
 ))

@@ -36,6 +36,7 @@ class SceneSource:
 
     image_column: str = "image"
     objects_column: str | None = "objects"  # detection: a list of {bbox, category}
+    category_key: str = "category"  # the class id's key inside each object (some exports say "categories")
     bbox_format: str = "xywh"  # COCO [x, y, w, h]; "xyxy" for [x1, y1, x2, y2]
     mask_column: str | None = None  # segmentation: a mask image of class ids
     # instance segmentation: an image of instance ids, 0 = none, k + 1 = the k-th entry of objects_column
@@ -131,12 +132,12 @@ def load_shapes_splits(data_cfg: DataConfig, sizes: dict[str, int], size: int):
 
 
 # -- from rows to tensors --------------------------------------------------------------------------
-def _objects(value: Any) -> tuple[np.ndarray, np.ndarray]:
+def _objects(value: Any, category_key: str = "category") -> tuple[np.ndarray, np.ndarray]:
     """(boxes, categories) from a list of {bbox, category} dicts or a dict of lists (both occur on the hub)."""
     if isinstance(value, dict):
-        boxes, cats = value.get("bbox", []), value.get("category", [])
+        boxes, cats = value.get("bbox", []), value.get(category_key, [])
     else:
-        boxes, cats = [o["bbox"] for o in value], [o["category"] for o in value]
+        boxes, cats = [o["bbox"] for o in value], [o[category_key] for o in value]
     return np.asarray(boxes, np.float32).reshape(-1, 4), np.asarray(cats, np.int64).reshape(-1)
 
 
@@ -161,7 +162,7 @@ def split_tensors(ds, source: SceneSource, size: int, task_kind: str,
         images.append(np.asarray(img.resize((size, size), PILImage.BILINEAR) if img.size != (size, size) else img))
         ids.append(int(row["image_id"]) if "image_id" in row else i + id_offset)
         if task_kind in BOXED:
-            b, c = _objects(row[source.objects_column])
+            b, c = _objects(row[source.objects_column], source.category_key)
             b = _to_xyxy(b, source.bbox_format) * np.array([size / w, size / h] * 2, np.float32)
             keep = (b[:, 2] > b[:, 0]) & (b[:, 3] > b[:, 1])  # degenerate boxes carry no area to match
             boxes.append(b[keep].clip(0, size))

@@ -66,13 +66,13 @@ def test_hub_source_refuses_a_revision_that_is_not_a_commit(revision):
     assert source.label.endswith("(unpinned)")
 
 
-def test_unpinned_tasks_are_the_two_without_a_commit():
+def test_unpinned_tasks_are_the_three_without_a_commit():
     unpinned = sorted(name for name, task in registry.tasks().items() if task.unpinned)
-    assert unpinned == ["ade20k-seg", "flickr30k-retrieval"]
+    assert unpinned == ["ade20k-seg", "coco-inst", "flickr30k-retrieval"]
     assert registry.get_task("mnist").hub.label == "ylecun/mnist@77f3279092"
     # a commit id from public material that was never loaded here: pinned, but shown as not checked
     unchecked = sorted(name for name, task in registry.tasks().items() if task.hub and not task.hub.checked)
-    assert unchecked == ["ag-news", "fashion-mnist", "fashion-mnist-attribution", "fashion-mnist-gen",
+    assert unchecked == ["ag-news", "coco-inst", "fashion-mnist", "fashion-mnist-attribution", "fashion-mnist-gen",
                          "fashion-mnist-ssl", "imdb", "sst2"]
 
 

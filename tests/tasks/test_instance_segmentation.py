@@ -101,17 +101,22 @@ def test_perfect_masks_score_one_and_filled_boxes_do_not():
     assert out["box_mAP"] == pytest.approx(1.0) and out["mask_mAP"] < 0.8
 
 
-def test_each_mask_is_one_object_inside_its_box():
+@pytest.mark.parametrize("task", ["shapes-inst", "coco-inst"])
+def test_each_mask_is_one_object_inside_its_box(task, smoke_args):
+    """The shapes scenes, and the COCO-instances loader on a fixture in the hub's layout (48 px scenes
+    resized to 128: boxes scaled, id maps resized with nearest neighbours)."""
     # the session's shared cache: the shapes scenes are built once for every scenes task
-    cfg = compose(["task=shapes-inst", "method=mask-rcnn", "profile=smoke"])
-    test = registry.get_task("shapes-inst").build_data(cfg.data, "smoke").test
+    cfg = compose(smoke_args(task, "mask-rcnn"))
+    spec = registry.get_task(task)
+    test = spec.build_data(cfg.data, "smoke").test
     batch = test.__getitems__(list(range(8)))
+    tolerance = 1.0 if task == "shapes-inst" else 3.0
     for boxes, masks in zip(batch["boxes"], batch["instance_masks"], strict=True):
-        assert len(boxes) == len(masks) >= 1
+        assert len(boxes) == len(masks) >= 1 and masks.shape[-1] == spec.input_shape[-1]
         assert not (masks.sum(0) > 1).any()  # visible pixels: no pixel belongs to two objects
         for box, mask in zip(boxes, masks, strict=True):
             ys, xs = torch.nonzero(mask, as_tuple=True)
-            assert [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1] == pytest.approx(box.tolist(), abs=1.0)
+            assert [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1] == pytest.approx(box.tolist(), abs=tolerance)
 
 
 def test_torchvision_detectors_shift_labels_past_background():
