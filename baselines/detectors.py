@@ -133,7 +133,7 @@ def build_rt_detr(info, params: RTDetrParams):
 
 
 @register_method(
-    name="yolos", version="1", fits=FITS, params=YolosParams, objective="model_loss",
+    name="yolos", version="2", fits=FITS, params=YolosParams, objective="model_loss",
     description="transformers YolosForObjectDetection (ViT + detection tokens, Hungarian loss), tiny config",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
                         "method": {"hidden": 16, "layers": 1, "heads": 2, "detection_tokens": 5}},

@@ -84,7 +84,7 @@ def build_unet(info, params: UNetParams):
 
 
 @register_method(
-    name="segformer", version="1", fits=FITS, params=SegformerParams,
+    name="segformer", version="2", fits=FITS, params=SegformerParams,
     description="transformers SegformerForSemanticSegmentation (MiT encoder + all-MLP decoder), tiny config",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
                         "method": {"input_size": 64, "hidden_sizes": [8, 8, 16, 16], "decoder_hidden": 16}},

@@ -79,7 +79,7 @@ def build_videomae(info, params: VideoTransformerParams):
 
 
 @register_method(
-    name="timesformer", version="1", fits=FITS, params=VideoTransformerParams,
+    name="timesformer", version="2", fits=FITS, params=VideoTransformerParams,
     description="transformers TimesformerForVideoClassification (divided space-time attention), small config "
     "trained from scratch",
     # divided attention over 128 tokens costs 3x VideoMAE's 64 tubelets: a narrower model fits 5 minutes
