@@ -47,6 +47,34 @@ def anchors(aspect_ratios: tuple[float, ...]):
     return AnchorGenerator(ANCHOR_SIZES, (aspect_ratios,) * len(ANCHOR_SIZES))
 
 
+def fcos(info, params) -> nn.Module:
+    """torchvision FCOS on `small_fpn_backbone`, one anchor per level, images kept at the task's size;
+    `params`: width, fpn_channels, score_thresh, detections (baselines.detectors.TorchvisionParams)."""
+    from torchvision.models.detection import FCOS
+    from torchvision.models.detection.fcos import FCOSHead
+
+    from harness.errors import UserError
+
+    if params.fpn_channels % 32:
+        raise UserError(f"method.fpn_channels={params.fpn_channels} is not a multiple of 32, which FCOS's "
+                        f"GroupNorm needs; use {max(32, round(params.fpn_channels / 32) * 32)}")
+    _, h, w = info.input_shape
+    backbone = small_fpn_backbone(params.width, params.fpn_channels)  # drawn first: fcos v1's draw order
+    # 2 convolutions per branch instead of the paper's 4: the scenes are simple and the CPU budget small
+    head = FCOSHead(params.fpn_channels, 1, info.num_classes + 1, num_convs=2)
+    return FCOS(backbone, info.num_classes + 1, min_size=min(h, w),
+                max_size=max(h, w), image_mean=MEAN, image_std=STD, anchor_generator=anchors((1.0,)), head=head,
+                score_thresh=params.score_thresh, detections_per_img=params.detections, topk_candidates=100)
+
+
+def box_masks(boxes: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """(n, H, W) float: each [x1, y1, x2, y2] box filled (pixel centres inside the box), as 0/1."""
+    ys = torch.arange(height, device=boxes.device).view(1, -1, 1) + 0.5
+    xs = torch.arange(width, device=boxes.device).view(1, 1, -1) + 0.5
+    x1, y1, x2, y2 = (c.view(-1, 1, 1) for c in boxes.unbind(1))
+    return ((xs >= x1) & (xs < x2) & (ys >= y1) & (ys < y2)).float()
+
+
 class TorchvisionDetector(nn.Module):
     """The detection (and instance-segmentation) interface over a torchvision detection model.
 
@@ -55,16 +83,19 @@ class TorchvisionDetector(nn.Module):
     returns the sum of the model's losses; inference its per-image boxes, scores and labels, and
     Mask R-CNN's masks as (m, H, W) probabilities."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: nn.Module, box_masks: bool = False) -> None:
         super().__init__()
-        self.model = model
+        # box_masks: a box-only detector on an instance-segmentation task; its masks are its filled boxes
+        self.model, self.box_masks = model, box_masks
 
     def forward(self, pixel_values: torch.Tensor, targets: list[dict[str, torch.Tensor]] | None = None):
         images = list(pixel_values)
         if targets is not None:
             shifted = [{**t, "boxes": t["boxes"].float(), "labels": t["labels"].long() + 1} for t in targets]
-            if "masks" in shifted[0]:
-                for t in shifted:
+            for t in shifted:
+                if self.box_masks:
+                    t.pop("masks", None)
+                elif "masks" in t:
                     t["masks"] = t["masks"].to(torch.uint8)
             return sum(self.model(images, shifted).values())
         out = self.model(images)
@@ -72,4 +103,6 @@ class TorchvisionDetector(nn.Module):
             o["labels"] = o["labels"] - 1
             if "masks" in o:
                 o["masks"] = o["masks"][:, 0]
+            elif self.box_masks:
+                o["masks"] = box_masks(o["boxes"], *pixel_values.shape[-2:])
         return out

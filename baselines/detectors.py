@@ -68,24 +68,9 @@ class TorchvisionParams:
                        "method": {"width": 32, "fpn_channels": 128}}},
 )
 def build_fcos(info, params: TorchvisionParams):
-    from torchvision.models.detection import FCOS
-    from torchvision.models.detection.fcos import FCOSHead
+    from baselines._tv_detection import TorchvisionDetector, fcos
 
-    from baselines._tv_detection import MEAN, STD, TorchvisionDetector, anchors, small_fpn_backbone
-    from harness.errors import UserError
-
-    if params.fpn_channels % 32:
-        raise UserError(f"method.fpn_channels={params.fpn_channels} is not a multiple of 32, which FCOS's "
-                        f"GroupNorm needs; use {max(32, round(params.fpn_channels / 32) * 32)}")
-    _, h, w = info.input_shape
-    backbone = small_fpn_backbone(params.width, params.fpn_channels)
-    # 2 convolutions per branch instead of the paper's 4: the scenes are simple and the CPU budget small;
-    # FCOSHead's GroupNorm has 32 groups, so fpn_channels must be a multiple of 32
-    head = FCOSHead(params.fpn_channels, 1, info.num_classes + 1, num_convs=2)
-    model = FCOS(backbone, info.num_classes + 1, min_size=min(h, w), max_size=max(h, w), image_mean=MEAN,
-                 image_std=STD, anchor_generator=anchors((1.0,)), head=head, score_thresh=params.score_thresh,
-                 detections_per_img=params.detections, topk_candidates=100)
-    return TorchvisionDetector(model)
+    return TorchvisionDetector(fcos(info, params))
 
 
 @dataclass

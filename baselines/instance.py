@@ -1,4 +1,5 @@
-"""Instance segmenters: torchvision's Mask R-CNN on a small backbone sized for 64x64 scenes.
+"""Instance segmenters: torchvision's Mask R-CNN on a small backbone sized for 64x64 scenes, and the
+box-only control: FCOS whose masks are its filled boxes.
 
 Built from torchvision's parts (MaskRCNN, AnchorGenerator, MultiScaleRoIAlign, FeaturePyramidNetwork)
 with anchors of 8-64 pixels and proposal counts for a handful of objects (baselines/_tv_detection.py).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from baselines.detectors import TorchvisionParams
 from harness.params import param
 from harness.registry import register_method
 
@@ -64,3 +66,18 @@ def build_mask_rcnn(info, params: MaskRCNNParams):
         box_score_thresh=params.score_thresh, box_detections_per_img=params.detections, **heads,
     )
     return TorchvisionDetector(model)
+
+
+@register_method(
+    name="fcos-boxmask", version="1", fits=FITS, params=TorchvisionParams, objective="model_loss",
+    description="the box-only control: fcos trained on the boxes, each mask its filled box (what a detector "
+    "scores without segmenting)",
+    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+                        "method": {"width": 4, "fpn_channels": 32}},
+              "default": {"trainer": {"epochs": 8, "batch_size": 16, "lr": 2e-3, "weight_decay": 1e-4,
+                                      "eval_batch_size": 64, "grad_clip": 5.0, "warmup_epochs": 1}}},
+)
+def build_fcos_boxmask(info, params):
+    from baselines._tv_detection import TorchvisionDetector, fcos
+
+    return TorchvisionDetector(fcos(info, params), box_masks=True)

@@ -13,19 +13,10 @@ from __future__ import annotations
 import argparse
 
 
-def box_masks(boxes, height: int, width: int):
-    """(n, H, W) bool: each [x1, y1, x2, y2] box filled (pixel centres inside the box)."""
-    import torch
-
-    ys = torch.arange(height).view(1, -1, 1) + 0.5
-    xs = torch.arange(width).view(1, 1, -1) + 0.5
-    x1, y1, x2, y2 = (c.view(-1, 1, 1) for c in boxes.unbind(1))
-    return (xs >= x1) & (xs < x2) & (ys >= y1) & (ys < y2)
-
-
 def oracle(task: str, profile: str = "default") -> dict[str, float]:
     import torch
 
+    from baselines._tv_detection import box_masks
     from harness import registry
     from harness.config import compose
     from tasks.instance_segmentation.protocol import instance_metrics

@@ -94,7 +94,7 @@ def test_perfect_masks_score_one_and_filled_boxes_do_not():
     items = [{**it, "boxes": it["gt_boxes"], "labels": it["gt_labels"], "masks": it["gt_masks"],
               "scores": torch.ones(len(it["gt_labels"]))} for it in _scene_items()[:6]]
     assert instance_metrics(items)["mask_mAP"] == pytest.approx(1.0)
-    from benchmarks.instance_box_oracle import box_masks
+    from baselines._tv_detection import box_masks
 
     boxed = [{**it, "masks": box_masks(it["gt_boxes"], 64, 64)} for it in items]
     out = instance_metrics(boxed)
