@@ -96,14 +96,18 @@ def truth_segmentation_grid(batch: dict[str, Any], info: Any) -> Image.Image:
     return segmentation_grid(batch)
 
 
+# saturated colours that stand out on the scenes' backgrounds: one per instance, in order
+INSTANCE_COLOURS = np.array([(255, 0, 0), (255, 230, 0), (0, 230, 255), (255, 0, 255), (255, 140, 0),
+                             (0, 90, 255), (140, 255, 0), (255, 255, 255)], np.float32)
+
+
 def _instance_tile(pixel_values, masks, boxes, labels, names, colour, scores=None) -> Image.Image:
-    """The image with each instance's mask tinted in its own colour and its box and name on top."""
+    """The image with each instance's mask painted in its own colour and its box and name on top."""
     keep = np.ones(len(labels), bool) if scores is None else scores.numpy() >= SCORE_THRESHOLD
     arr = pixel_values.permute(1, 2, 0).cpu().numpy() * 255
-    palette = _palette(len(labels) + 1)
-    for k in np.flatnonzero(keep):
+    for n, k in enumerate(np.flatnonzero(keep)):
         m = masks[k].cpu().numpy() > 0.5
-        arr[m] = 0.45 * arr[m] + 0.55 * palette[k + 1]
+        arr[m] = 0.3 * arr[m] + 0.7 * INSTANCE_COLOURS[n % len(INSTANCE_COLOURS)]
     img = Image.fromarray(arr.clip(0, 255).astype(np.uint8))
     img = img.resize((img.width * SCALE, img.height * SCALE), Image.NEAREST)
     _draw_boxes(img, boxes[keep], labels[keep], names, colour, None if scores is None else scores[keep])
