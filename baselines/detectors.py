@@ -55,17 +55,21 @@ class TorchvisionParams:
     detections: int = param(20, ge=1, le=1000)  # kept per image
 
 
+FCOS_PROFILES = {  # fcos, and fcos-boxmask on instance segmentation (baselines/instance.py)
+    "smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+              "method": {"width": 4, "fpn_channels": 32}},
+    "default": {"trainer": {"epochs": 8, "batch_size": 16, "lr": 2e-3, "weight_decay": 1e-4, "eval_batch_size": 64,
+                            "grad_clip": 5.0, "warmup_epochs": 1}},
+    "full": {"trainer": {"epochs": 40, "batch_size": 16, "lr": 1e-3, "weight_decay": 1e-4, "grad_clip": 5.0,
+                         "warmup_epochs": 1}, "method": {"width": 32, "fpn_channels": 128}},
+}
+
+
 @register_method(
     name="fcos", version="1", fits=FITS, params=TorchvisionParams, objective="model_loss",
     description="torchvision FCOS (anchor-free, focal + GIoU + centerness) on a small conv backbone + FPN, "
     "anchors and sizes fitted to 64x64 scenes",
-    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
-                        "method": {"width": 4, "fpn_channels": 32}},
-              "default": {"trainer": {"epochs": 8, "batch_size": 16, "lr": 2e-3, "weight_decay": 1e-4,
-                                      "eval_batch_size": 64, "grad_clip": 5.0, "warmup_epochs": 1}},
-              "full": {"trainer": {"epochs": 40, "batch_size": 16, "lr": 1e-3, "weight_decay": 1e-4,
-                                   "grad_clip": 5.0, "warmup_epochs": 1},
-                       "method": {"width": 32, "fpn_channels": 128}}},
+    profiles=FCOS_PROFILES,
 )
 def build_fcos(info, params: TorchvisionParams):
     from baselines._tv_detection import TorchvisionDetector, fcos

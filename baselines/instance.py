@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from baselines.detectors import TorchvisionParams
+from baselines.detectors import FCOS_PROFILES, TorchvisionParams
 from harness.params import param
 from harness.registry import register_method
 
@@ -72,10 +72,7 @@ def build_mask_rcnn(info, params: MaskRCNNParams):
     name="fcos-boxmask", version="1", fits=FITS, params=TorchvisionParams, objective="model_loss",
     description="the box-only control: fcos trained on the boxes, each mask its filled box (what a detector "
     "scores without segmenting)",
-    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
-                        "method": {"width": 4, "fpn_channels": 32}},
-              "default": {"trainer": {"epochs": 8, "batch_size": 16, "lr": 2e-3, "weight_decay": 1e-4,
-                                      "eval_batch_size": 64, "grad_clip": 5.0, "warmup_epochs": 1}}},
+    profiles=FCOS_PROFILES,
 )
 def build_fcos_boxmask(info, params):
     from baselines._tv_detection import TorchvisionDetector, fcos

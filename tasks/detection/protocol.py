@@ -87,16 +87,23 @@ class DetectionProtocol:
         t0 = time.perf_counter()
         items: list[dict[str, Any]] = []
         for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
-            preds = model(batch["pixel_values"])
-            local = [{"image_id": int(i), "boxes": p["boxes"].cpu(), "scores": p["scores"].cpu(),
-                      "labels": p["labels"].cpu(), "gt_boxes": b.cpu(), "gt_labels": c.cpu()}
-                     for i, p, b, c in zip(batch["image_id"], preds, batch["boxes"], batch["labels"], strict=False)]
+            local = self.items(batch, model(batch["pixel_values"]))
             items.extend(accelerator.gather_for_metrics(local, use_gather_object=True))
         items = dedup_by_image_id(items)
-        metrics = detection_metrics(items)
+        metrics = self.metrics(items)
         model.train()
         return Evaluation(metrics=metrics, num_samples=len(items), seconds=time.perf_counter() - t0,
-                          per_example=detection_columns(items) if per_example else None)
+                          per_example=self.columns(items) if per_example else None)
+
+    # what a subclass scoring more than boxes (instance segmentation) replaces: one item per image, the
+    # metrics of a list of items, and their per-example columns
+    def items(self, batch: dict[str, Any], preds: list[dict[str, torch.Tensor]]) -> list[dict[str, Any]]:
+        return [{"image_id": int(i), "boxes": p["boxes"].cpu(), "scores": p["scores"].cpu(),
+                 "labels": p["labels"].cpu(), "gt_boxes": b.cpu(), "gt_labels": c.cpu()}
+                for i, p, b, c in zip(batch["image_id"], preds, batch["boxes"], batch["labels"], strict=False)]
+
+    metrics = staticmethod(detection_metrics)
+    columns = staticmethod(detection_columns)
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:

@@ -10,16 +10,13 @@ them by image id, as detection does.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
-from tqdm.auto import tqdm
 
-from harness.contracts import Evaluation
-from tasks.detection.protocol import dedup_by_image_id
+from tasks.detection.protocol import DetectionProtocol
 from tasks.instance_segmentation import FAMILY
 
 GRID = 8  # test images drawn by write_artifacts
@@ -67,36 +64,26 @@ def instance_columns(items: Sequence[dict[str, Any]]) -> dict[str, list]:
     return columns
 
 
-class InstanceSegmentationProtocol:
-    objectives = FAMILY.objectives  # model_loss: the model's own (box + class + mask) loss
+class InstanceSegmentationProtocol(DetectionProtocol):
+    """Detection's training and evaluation loop (gathered per-image items, de-duplicated by image id),
+    with masks in each item and COCO mask AP as the metrics."""
 
-    def __init__(self, num_classes: int, class_names: Sequence[str]) -> None:
-        self.num_classes, self.class_names = num_classes, tuple(class_names)
+    objectives = FAMILY.objectives  # model_loss: the model's own (box + class + mask) loss
 
     def training_step(self, model: torch.nn.Module, batch: dict[str, Any], objective: str) -> torch.Tensor:
         targets = [{"boxes": b, "labels": c, "masks": m}
                    for b, c, m in zip(batch["boxes"], batch["labels"], batch["instance_masks"], strict=True)]
         return model(batch["pixel_values"], targets)
 
-    @torch.no_grad()
-    def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
-                 per_example: bool = False) -> Evaluation:
-        model.eval()
-        t0 = time.perf_counter()
-        items: list[dict[str, Any]] = []
-        for batch in tqdm(loader, desc=desc, leave=False, disable=None if accelerator.is_main_process else True):
-            preds = model(batch["pixel_values"])
-            local = [{"image_id": int(i), "boxes": p["boxes"].cpu(), "scores": p["scores"].cpu(),
-                      "labels": p["labels"].cpu(), "masks": p["masks"].cpu() > MASK_THRESHOLD,
-                      "gt_boxes": b.cpu(), "gt_labels": c.cpu(), "gt_masks": m.cpu()}
-                     for i, p, b, c, m in zip(batch["image_id"], preds, batch["boxes"], batch["labels"],
-                                              batch["instance_masks"], strict=True)]
-            items.extend(accelerator.gather_for_metrics(local, use_gather_object=True))
-        items = dedup_by_image_id(items)
-        metrics = instance_metrics(items)
-        model.train()
-        return Evaluation(metrics=metrics, num_samples=len(items), seconds=time.perf_counter() - t0,
-                          per_example=instance_columns(items) if per_example else None)
+    def items(self, batch: dict[str, Any], preds: list[dict[str, torch.Tensor]]) -> list[dict[str, Any]]:
+        return [{"image_id": int(i), "boxes": p["boxes"].cpu(), "scores": p["scores"].cpu(),
+                 "labels": p["labels"].cpu(), "masks": p["masks"].cpu() > MASK_THRESHOLD,
+                 "gt_boxes": b.cpu(), "gt_labels": c.cpu(), "gt_masks": m.cpu()}
+                for i, p, b, c, m in zip(batch["image_id"], preds, batch["boxes"], batch["labels"],
+                                         batch["instance_masks"], strict=True)]
+
+    metrics = staticmethod(instance_metrics)
+    columns = staticmethod(instance_columns)
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
