@@ -1,5 +1,6 @@
-"""Instance segmenters: torchvision's Mask R-CNN on a small backbone sized for 64x64 scenes, and the
-box-only control: FCOS whose masks are its filled boxes.
+"""Instance segmenters: torchvision's Mask R-CNN on a small backbone sized for 64x64 scenes,
+transformers' Mask2Former from a small config, and the box-only control: FCOS whose masks are its
+filled boxes.
 
 Built from torchvision's parts (MaskRCNN, AnchorGenerator, MultiScaleRoIAlign, FeaturePyramidNetwork)
 with anchors of 8-64 pixels and proposal counts for a handful of objects (baselines/_tv_detection.py).
@@ -78,3 +79,44 @@ def build_fcos_boxmask(info, params):
     from baselines._tv_detection import TorchvisionDetector, fcos
 
     return TorchvisionDetector(fcos(info, params), box_masks=True)
+
+
+@dataclass
+class Mask2FormerParams:
+    width: int = param(32, ge=8, le=4096)  # Swin embedding width; stages are 1, 2, 4, 8 times it (a multiple of 8)
+    hidden: int = param(64, ge=32, le=4096)  # pixel decoder and decoder width; a multiple of 32 (GroupNorm)
+    queries: int = param(20, ge=1, le=1000)
+    decoder_layers: int = param(3, ge=1, le=32)
+    points: int = param(1024, ge=16, le=100000)  # points sampled per mask for the mask and dice losses
+
+
+@register_method(
+    name="mask2former", version="1", fits=FITS, params=Mask2FormerParams, objective="model_loss",
+    description="transformers Mask2FormerForUniversalSegmentation from a small config (Swin backbone, "
+    "deformable pixel decoder, masked-attention decoder), trained from scratch",
+    profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
+                        "method": {"width": 8, "hidden": 32, "queries": 8, "decoder_layers": 1, "points": 64}},
+              "default": {"trainer": {"epochs": 10, "batch_size": 16, "lr": 3e-4, "weight_decay": 0.05,
+                                      "eval_batch_size": 64, "grad_clip": 0.01, "warmup_epochs": 1}}},
+)
+def build_mask2former(info, params: Mask2FormerParams):
+    from transformers import Mask2FormerConfig, Mask2FormerForUniversalSegmentation, SwinConfig
+
+    from baselines._hf_instance import HFInstanceSegmenter
+    from harness.errors import UserError
+
+    if params.hidden % 32:
+        raise UserError(f"method.hidden={params.hidden} is not a multiple of 32, which Mask2Former's GroupNorm "
+                        f"needs; use {max(32, round(params.hidden / 32) * 32)}")
+    w, d = params.width, params.hidden
+    # Mask2Former's own backbone family: a Swin with 4x4 patches and 4x4 windows (64x64 scenes are
+    # 16x16 tokens at the first stage)
+    backbone = SwinConfig(image_size=info.input_shape[-1], patch_size=4, embed_dim=w, depths=[1, 1, 1, 1],
+                          num_heads=[1, 2, 4, 8], window_size=4, drop_path_rate=0.0,
+                          out_features=["stage1", "stage2", "stage3", "stage4"])
+    config = Mask2FormerConfig(
+        backbone_config=backbone, feature_size=d, mask_feature_size=d, hidden_dim=d, encoder_feedforward_dim=2 * d,
+        encoder_layers=2, decoder_layers=params.decoder_layers, num_attention_heads=4, dim_feedforward=2 * d,
+        num_queries=params.queries, train_num_points=params.points, num_labels=info.num_classes,
+    )
+    return HFInstanceSegmenter(Mask2FormerForUniversalSegmentation(config))
