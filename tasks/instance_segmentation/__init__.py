@@ -55,8 +55,10 @@ register_task(TaskSpec(
         # true boxes and classes, score 1, each mask its filled box: what a perfect box detector scores
         # without shapes (box AP 1 by construction); a method that segments must beat it
         *(Reference("box-oracle", metric, value, "computed here: `python benchmarks/instance_box_oracle.py` "
-                    "(301 test images, true boxes filled as masks, the task's own metric code)")
-          for metric, value in (("mask_mAP", 0.3575), ("mask_mAP50", 0.5100))),
+                    "(301 test images, true boxes filled as masks, the task's own metric code)",
+                    tolerance=0.001, why="deterministic: the script recomputes it from the test masks "
+                    "(0.3575 and 0.5100, rounded here)")
+          for metric, value in (("mask_mAP", 0.358), ("mask_mAP50", 0.510))),
     ),
     profiles=SHAPES_PROFILES,
     preview=preview("shapes-inst"),
@@ -87,9 +89,11 @@ register_task(TaskSpec(
     num_classes=80,
     hub=COCO_INST,
     references=(
-        # never run here (no COCO offline): shown for scale, not judged
+        # never run here (no COCO offline)
         Reference("mask-rcnn", "mask_mAP", 0.357, "He et al. 2017 (Mask R-CNN), Table 1: ResNet-101-FPN, COCO "
-                  "test-dev mask AP at 800 px", note="a small backbone from scratch at 128 px is not comparable"),
+                  "test-dev mask AP at 800 px", tolerance=0.30, why="at 128 px most COCO objects are a few pixels "
+                  "wide and the baseline here is a small backbone trained from scratch: only the scale is "
+                  "comparable"),
     ),
     profiles={"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 20000}},
 ))
