@@ -28,8 +28,12 @@ class VideoTransformerParams:
     heads: int = param(4, ge=1, le=256)
     mlp_ratio: int = param(2, ge=1, le=64)
     dropout: float = param(0.0, ge=0, lt=1)
-    # TimeSformer only: its time table starts as a sin-cos code times this (0 leaves transformers' zeros);
-    # a full-size code (|value| up to 1) swamps patch embeddings of ~0.1 and the model does not learn
+
+
+@dataclass
+class TimesformerParams(VideoTransformerParams):
+    # its time table starts as a sin-cos code times this (0 leaves transformers' zeros); a full-size code
+    # (|value| up to 1) swamps patch embeddings of ~0.1 and the model does not learn
     time_table_scale: float = param(0.1, ge=0, le=10)
 
 
@@ -79,7 +83,7 @@ def build_videomae(info, params: VideoTransformerParams):
 
 
 @register_method(
-    name="timesformer", version="2", fits=FITS, params=VideoTransformerParams,
+    name="timesformer", version="2", fits=FITS, params=TimesformerParams,
     description="transformers TimesformerForVideoClassification (divided space-time attention), small config "
     "trained from scratch",
     # divided attention over 128 tokens costs 3x VideoMAE's 64 tubelets: a narrower model fits 5 minutes
@@ -87,7 +91,7 @@ def build_videomae(info, params: VideoTransformerParams):
     # (v1, raw pixels and a zero table: after 4)
     profiles=_transformer_profiles(epochs=20, lr=1e-3, hidden=64),
 )
-def build_timesformer(info, params: VideoTransformerParams):
+def build_timesformer(info, params: TimesformerParams):
     import torch
     from transformers import TimesformerConfig, TimesformerForVideoClassification
 
