@@ -35,20 +35,17 @@ def from_pretrained(model_cls, path: str, num_labels: int) -> nn.Module:
         raise UserError(f"method.pretrained='{path}': cannot load weights ({str(err).splitlines()[0]})") from None
 
 
-def init_zero_tables(model: nn.Module, suffixes: tuple[str, ...], std: float = 0.02) -> list[str]:
+def init_zero_tables(model: nn.Module, suffixes: tuple[str, ...], std: float = 0.02) -> None:
     """Draw every parameter whose name ends with one of `suffixes` from a truncated normal (std 0.02,
-    as ViT, YOLOS and TimeSformer initialise their tokens and tables) when it is still all zero, and
-    return the names drawn. transformers creates these tables with torch.zeros and, built from a
+    as ViT, YOLOS and TimeSformer initialise their tokens and tables) when it is still all zero.
+    transformers creates these tables with torch.zeros and, built from a
     config, its `_init_weights` leaves some of them there: YOLOS's detection tokens, CLS token and
     position table (identical zero queries make every detection the same), TimeSformer's time table
     (a model blind to frame order)."""
-    drawn = []
     with torch.no_grad():
         for name, param in model.named_parameters():
             if name.endswith(suffixes) and not param.any():
                 nn.init.trunc_normal_(param, std=std)
-                drawn.append(name)
-    return drawn
 
 
 def sincos_table(length: int, dim: int) -> torch.Tensor:

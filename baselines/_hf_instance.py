@@ -37,6 +37,8 @@ class HFInstanceSegmenter(nn.Module):
             scores = scores * inside
             top = scores.topk(min(self.top_k, len(scores))).indices
             top = top[binary[top].flatten(1).any(1)]  # an empty mask has no box
-            results.append({"boxes": masks_to_boxes(binary[top]) + torch.tensor([0.0, 0.0, 1.0, 1.0]),
+            # masks_to_boxes gives the last pixel's index; +1 makes x2, y2 the box's far edge
+            boxes = masks_to_boxes(binary[top]) + mask.new_tensor([0.0, 0.0, 1.0, 1.0])
+            results.append({"boxes": boxes,
                             "scores": scores[top], "labels": labels[top], "masks": mask[top]})
         return results

@@ -16,15 +16,15 @@ IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 class HFVideoClassifier(nn.Module):
     """A transformers video classifier (VideoMAE, TimeSformer). Clips are resized to the model's frame
     size and frame count when they differ (released weights expect 224x224 and 16 or 8 frames), and
-    normalised with ImageNet statistics for released weights, which were trained that way, and with
-    `stats` where a from-scratch method asks for it."""
+    normalised with `stats`: ImageNet's for released weights, which were trained that way, whatever a
+    from-scratch method asks for, or none (None)."""
 
-    def __init__(self, model: nn.Module, normalise: bool, stats: tuple = (IMAGENET_MEAN, IMAGENET_STD)) -> None:
+    def __init__(self, model: nn.Module, stats: tuple | None = (IMAGENET_MEAN, IMAGENET_STD)) -> None:
         super().__init__()
         self.model = model
         self.size, self.frames = model.config.image_size, model.config.num_frames
-        self.normalise = normalise
-        mean, std = stats
+        self.normalise = stats is not None  # (mean, std) per channel, or None for raw [0, 1] pixels
+        mean, std = stats or ((0.0,), (1.0,))
         self.register_buffer("mean", torch.tensor(mean).view(1, 1, -1, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(std).view(1, 1, -1, 1, 1), persistent=False)
 

@@ -107,7 +107,11 @@ def build_rt_detr(info, params: RTDetrParams):
     from transformers import RTDetrConfig, RTDetrForObjectDetection, RTDetrResNetConfig
 
     from baselines._hf_detection import HFDetector
+    from harness.errors import UserError
 
+    if params.d_model % (4 * params.heads):  # sin-cos position code in 4 parts, split over the heads
+        raise UserError(f"method.d_model={params.d_model} is not a multiple of 4 x method.heads "
+                        f"({4 * params.heads}), which RT-DETR's position code and attention need")
     w, d = params.width, params.d_model
     backbone = RTDetrResNetConfig(embedding_size=w, hidden_sizes=[w, 2 * w, 4 * w, 8 * w], depths=[1, 1, 1, 1],
                                   layer_type="basic", out_features=["stage2", "stage3", "stage4"])

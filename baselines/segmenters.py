@@ -101,7 +101,13 @@ def build_segformer(info, params: SegformerParams):
     from transformers import SegformerConfig, SegformerForSemanticSegmentation
 
     from baselines._hf_image import from_pretrained
+    from harness.errors import UserError
 
+    stages = len(params.hidden_sizes)
+    for key in ("depths", "patch_sizes", "strides", "sr_ratios"):
+        if len(getattr(params, key)) != stages:
+            raise UserError(f"method.{key} has {len(getattr(params, key))} entries and method.hidden_sizes "
+                            f"{stages}; give one per encoder stage")
     if params.pretrained:
         model = from_pretrained(SegformerForSemanticSegmentation, params.pretrained, info.num_classes)
     else:

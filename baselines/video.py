@@ -57,7 +57,7 @@ def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, centr
     from baselines._video_models import HFVideoClassifier
 
     if params.pretrained:
-        return HFVideoClassifier(from_pretrained(model_cls, params.pretrained, info.num_classes), normalise=True)
+        return HFVideoClassifier(from_pretrained(model_cls, params.pretrained, info.num_classes))
     frames, channels, size, _ = info.input_shape
     config = config_cls(
         image_size=size, patch_size=params.patch_size, num_channels=channels, num_frames=frames,
@@ -66,7 +66,7 @@ def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, centr
         num_labels=info.num_classes, **extra,
     )
     # centre: pixels to mean 0, std ~1 ((x - 0.5) / 0.25); videomae v1 was trained on raw [0, 1] pixels
-    return HFVideoClassifier(model_cls(config), normalise=centre, stats=((0.5,), (0.25,)))
+    return HFVideoClassifier(model_cls(config), stats=((0.5,), (0.25,)) if centre else None)
 
 
 @register_method(

@@ -40,3 +40,19 @@ def test_centernet_decodes_its_own_targets_back_to_the_boxes():
     assert [g[0] for g in got] == [0, 2]
     assert got[0][1] == pytest.approx(boxes[1].tolist(), abs=1e-4)
     assert got[1][1] == pytest.approx(boxes[0].tolist(), abs=1e-4)
+
+
+@pytest.mark.parametrize(("task", "method", "override", "message"), [
+    ("shapes-det", "fcos", "method.fpn_channels=48", "method.fpn_channels=48 is not a multiple of 32"),
+    ("shapes-det", "rt-detr", "method.d_model=30", "method.d_model=30 is not a multiple of 4 x method.heads"),
+    ("shapes-seg", "segformer", "method.strides=[2,2]", "method.strides has 2 entries and method.hidden_sizes 4"),
+    ("shapes-inst", "mask2former", "method.hidden=48", "method.hidden=48 is not a multiple of 32"),
+])
+def test_widths_a_model_cannot_take_are_one_line_and_exit_2(task, method, override, message, smoke_args, capsys,
+                                                            tmp_path):
+    from cli.main import main
+
+    assert main(["run", *smoke_args(task, method, override)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"bench: error: {message}"), err
+    assert not list((tmp_path / "runs").rglob("record.json"))
