@@ -104,13 +104,14 @@ class DetectionProtocol:
 
     metrics = staticmethod(detection_metrics)
     columns = staticmethod(detection_columns)
+    picture = "detection_grid"  # the tasks.scenes.pictures function write_artifacts draws with
 
     @torch.no_grad()
     def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
-        from tasks.scenes.pictures import detection_grid
+        from tasks.scenes import pictures
 
         model.eval()
         batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
-        preds = model(batch["pixel_values"].to(accelerator.device))
-        detection_grid(batch, preds, self.class_names).save(Path(run_dir) / "predictions.png")
+        preds = [{k: v.cpu() for k, v in p.items()} for p in model(batch["pixel_values"].to(accelerator.device))]
+        getattr(pictures, self.picture)(batch, preds, self.class_names).save(Path(run_dir) / "predictions.png")
         model.train()

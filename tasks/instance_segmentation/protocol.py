@@ -11,7 +11,6 @@ them by image id, as detection does.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -19,7 +18,6 @@ import torch
 from tasks.detection.protocol import DetectionProtocol
 from tasks.instance_segmentation import FAMILY
 
-GRID = 8  # test images drawn by write_artifacts
 MASK_THRESHOLD = 0.5
 
 
@@ -84,14 +82,4 @@ class InstanceSegmentationProtocol(DetectionProtocol):
 
     metrics = staticmethod(instance_metrics)
     columns = staticmethod(instance_columns)
-
-    @torch.no_grad()
-    def write_artifacts(self, accelerator, model: torch.nn.Module, dataset, run_dir: Path) -> None:
-        from tasks.scenes.pictures import instance_grid
-
-        model.eval()
-        batch = dataset.__getitems__(list(range(min(GRID, len(dataset)))))
-        preds = model(batch["pixel_values"].to(accelerator.device))
-        instance_grid(batch, [{k: v.cpu() for k, v in p.items()} for p in preds],
-                      self.class_names).save(Path(run_dir) / "predictions.png")
-        model.train()
+    picture = "instance_grid"
