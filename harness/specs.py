@@ -163,6 +163,14 @@ class TaskSpec:
     # True: the task reads a local copy from data.path with no hub source (modelnet40, ucf101); a task that
     # reads no data path (generated or embedded data) refuses data.path when a run is composed
     local_data: bool = False
+    # Paired tests (leaderboard/paired.py) read a run's per-example columns back from per_example.parquet
+    # as {column: numpy array} (list columns as object arrays). Optional columns -> {metric: per-row values}
+    # for metrics that are the mean of a per-example value (accuracy, hit@k): 0/1 values get an exact
+    # McNemar test, other values a paired bootstrap over examples
+    example_scores: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    # optional (columns, rows) -> {metric: value}: set-level metrics (mAP, mIoU, FD) recomputed on `rows`
+    # (integer indices into the columns, repeats allowed), for a paired bootstrap over test examples
+    set_scores: Callable[[Mapping[str, Any], Any], dict[str, float]] | None = None
 
     def build_data(self, data_cfg: Any, profile: str, metrics: Any = None) -> Any:
         """The task's data for a run: `metrics` goes to builders of tasks that declare metric_params."""
