@@ -68,22 +68,30 @@ def _check_window(settings: dict, input_shape: tuple[int, ...]) -> None:
                         f"{input_shape[-1]} images; use at most {side}")
 
 
-def _method(name: str, version: str, description: str, params: type = NoParams) -> None:
+def _method(name: str, version: str, description: str, params: type = NoParams,
+            cite: tuple[str, ...] = ()) -> None:
+    """An explainer; `cite` names its paper, and Captum is cited for every Captum-built one."""
+    cite = (*cite, "kokhlikyan2020captum") if description.startswith("Captum") else cite
     register_method(name=name, version=version, fits=FITS, params=params, objective="none", trains=False,
-                    description=description)(_explainer(name.replace("-", "_")))
+                    description=description, cite=cite)(_explainer(name.replace("-", "_")))
 
 
-_method("saliency", "1", "Captum Saliency: |gradient| of the target logit (Simonyan et al. 2014)")
-_method("input-x-gradient", "1", "Captum InputXGradient: input times gradient (Shrikumar et al. 2016)")
+_method("saliency", "1", "Captum Saliency: |gradient| of the target logit (Simonyan et al. 2014)",
+        cite=("simonyan2014saliency",))
+_method("input-x-gradient", "1", "Captum InputXGradient: input times gradient (Shrikumar et al. 2016)",
+        cite=("shrikumar2016inputxgradient",))
 _method("integrated-gradients", "1", "Captum IntegratedGradients from a black image, 32 steps (Sundararajan et al. "
-        "2017)", IntegratedGradientsParams)
+        "2017)", IntegratedGradientsParams, cite=("sundararajan2017axiomatic",))
 _method("smoothgrad", "2", "Captum NoiseTunnel over Saliency: 16 noisy copies, std 0.05 (Smilkov et al. 2017)",
-        SmoothGradParams)
+        SmoothGradParams, cite=("smilkov2017smoothgrad",))
 _method("gradcam", "1", "Captum LayerGradCam on the last conv layer, ReLU, bilinear upsampling (Selvaraju et al. "
-        "2017)")
-_method("guided-backprop", "1", "Captum GuidedBackprop (Springenberg et al. 2015)")
-_method("guided-gradcam", "1", "Captum GuidedGradCam: guided backprop times Grad-CAM (Selvaraju et al. 2017)")
-_method("occlusion", "1", "Captum Occlusion: 16x16 grey patches, stride 8 (Zeiler and Fergus 2014)", OcclusionParams)
+        "2017)", cite=("selvaraju2017gradcam",))
+_method("guided-backprop", "1", "Captum GuidedBackprop (Springenberg et al. 2015)", cite=("springenberg2015striving",))
+_method("guided-gradcam", "1", "Captum GuidedGradCam: guided backprop times Grad-CAM (Selvaraju et al. 2017)",
+        cite=("selvaraju2017gradcam", "springenberg2015striving"))
+_method("occlusion", "1", "Captum Occlusion: 16x16 grey patches, stride 8 (Zeiler and Fergus 2014)", OcclusionParams,
+        cite=("zeiler2014visualizing",))
 # `random` names the SSL family's floor already
-_method("random-map", "1", "floor: uniform noise, one map per image")
-_method("edge", "1", "floor: Sobel edge magnitude of the grey image, blind to the classifier (Adebayo et al. 2018)")
+_method("random-map", "1", "floor: uniform noise, one map per image", cite=("paszke2019pytorch",))
+_method("edge", "1", "floor: Sobel edge magnitude of the grey image, blind to the classifier (Adebayo et al. 2018)",
+        cite=("adebayo2018sanity", "vanderwalt2014skimage"))  # scikit-image's Sobel filter

@@ -47,6 +47,7 @@ def _linear(info, params: LinearParams):
 
 register_method(
     name="linear", version="1", fits=(*FITS, "sequence"), params=LinearParams,
+    cite=("paszke2019pytorch",),
     description="softmax regression: one linear layer trained with cross-entropy (sequence tasks: on the "
     "flattened series, or on the bag of tokens; a least-squares line on regression tasks)",
     profiles={"smoke": _SMOKE,
@@ -58,6 +59,7 @@ register_method(
 
 register_method(
     name="svm", version="1", fits=FITS, params=LinearParams, objective="multiclass_hinge",
+    cite=("cortes1995support", "weston1999multiclass", "paszke2019pytorch"),
     description="linear multiclass SVM: one linear layer, Weston-Watkins hinge loss + L2 (weight decay)",
     profiles={"smoke": _SMOKE,
               "default": {"trainer": {"epochs": 100, "batch_size": 16, "lr": 0.002}},
@@ -68,6 +70,7 @@ register_method(
 
 @register_method(
     name="mlp", version="1", fits=FITS, params=MLPParams,
+    cite=("rumelhart1986learning", "paszke2019pytorch"),
     description="multilayer perceptron: ReLU hidden layers with dropout",
     profiles={"smoke": {**_SMOKE, "method": {"hidden": 32}},
               "default": {"trainer": {"epochs": 80, "lr": 2e-3, "weight_decay": 1e-4},
@@ -91,6 +94,7 @@ def build_mlp(info, params: MLPParams):
 
 @register_method(
     name="cnn", version="1", fits=FITS, params=CNNParams,
+    cite=("lecun1998gradient", "paszke2019pytorch"),
     description="LeNet-style CNN: two conv-BN-ReLU-pool blocks and a linear head",
     profiles={"smoke": {**_SMOKE, "method": {"width": 8}},
               "default": {"trainer": {"epochs": 30, "lr": 2e-3, "weight_decay": 1e-4}},

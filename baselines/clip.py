@@ -84,12 +84,14 @@ def build_clip(info, params: CLIPParams):
 
 register_method(
     name="clip", version="1", fits=FITS, params=CLIPParams, objective="contrastive", profiles=PROFILES,
+    cite=("radford2021clip", "ilharco2021openclip", "cherti2023reproducible"),
     description="open_clip CLIP: small ModifiedResNet (or ViT) image tower + text transformer (an open_clip "
     "model config), ClipLoss; method.pretrained for released weights",
 )(build_clip)
 
 register_method(
     name="clip-untrained", version="1", fits=FITS, params=CLIPParams, objective="contrastive", trains=False,
+    cite=("ilharco2021openclip",),
     profiles={p: {k: v for k, v in layers.items() if k == "method"} for p, layers in PROFILES.items()},
     description="the floor: clip's towers at their random initialisation, scored without training",
 )(build_clip)

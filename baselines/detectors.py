@@ -34,6 +34,7 @@ class YolosParams:
 
 @register_method(
     name="centernet", version="1", fits=FITS, params=CenterNetParams, objective="model_loss",
+    cite=("zhou2019objects", "paszke2019pytorch"),
     description="CenterNet-style dense detector (class heatmaps, size, offset at stride 4) in torch",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16}, "method": {"width": 8}},
               "default": {"trainer": {"epochs": 5, "batch_size": 16, "lr": 3e-3, "weight_decay": 1e-4,
@@ -67,6 +68,7 @@ FCOS_PROFILES = {  # fcos, and fcos-boxmask on instance segmentation (baselines/
 
 @register_method(
     name="fcos", version="1", fits=FITS, params=TorchvisionParams, objective="model_loss",
+    cite=("tian2019fcos", "torchvision2016"),
     description="torchvision FCOS (anchor-free, focal + GIoU + centerness) on a small conv backbone + FPN, "
     "anchors and sizes fitted to 64x64 scenes",
     profiles=FCOS_PROFILES,
@@ -89,6 +91,7 @@ class RTDetrParams:
 
 @register_method(
     name="rt-detr", version="1", fits=FITS, params=RTDetrParams, objective="model_loss",
+    cite=("zhao2024rtdetr", "wolf2020transformers"),
     description="transformers RTDetrForObjectDetection (hybrid encoder, IoU-aware query selection, denoising "
     "queries, varifocal + L1 + GIoU) on a small basic-block ResNet, trained from scratch",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
@@ -127,6 +130,7 @@ def build_rt_detr(info, params: RTDetrParams):
 
 @register_method(
     name="yolos", version="2", fits=FITS, params=YolosParams, objective="model_loss",
+    cite=("fang2021yolos", "carion2020detr", "wolf2020transformers"),
     description="transformers YolosForObjectDetection (ViT + detection tokens, Hungarian loss), tiny config. "
     "Does not learn at the default budget (mAP50 0.002 after 6 epochs, with its tokens drawn): a plain ViT "
     "with Hungarian set prediction converges over hundreds of epochs (facebookresearch/detr#125); use rt-detr "

@@ -61,6 +61,7 @@ _GEN_SMOKE = {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 32, 
 
 @register_method(
     name="ddpm", version="3", fits=FITS, params=DDPMParams, objective="model_loss",
+    cite=("ho2020ddpm", "nichol2021improved", "salimans2022progressive", "song2021ddim", "vonplaten2022diffusers"),
     description="diffusers UNet2DModel + DDPMScheduler (cosine betas, v-prediction MSE), class embeddings; "
     "DDPM or DDIM sampling",
     profiles={"smoke": {**_GEN_SMOKE, "method": {"channels": [8, 16], "train_timesteps": 50, "steps": 5}},
@@ -85,6 +86,7 @@ def build_ddpm(info, params: DDPMParams):
 
 @register_method(
     name="vae", version="1", fits=FITS, params=VAEParams, objective="model_loss",
+    cite=("kingma2014vae", "sohn2015cvae", "paszke2019pytorch"),
     description="conditional convolutional VAE (Kingma & Welling 2014; labels into encoder and decoder) in torch",
     profiles={"smoke": {**_GEN_SMOKE, "method": {"width": 8, "latent": 4}},
               "default": {"trainer": {"epochs": 80, "batch_size": 64, "lr": 2e-3, "eval_batch_size": 400,
@@ -100,6 +102,7 @@ def build_vae(info, params: VAEParams):
 
 @register_method(
     name="dcgan", version="1", fits=FITS, params=DCGANParams, objective="model_loss",
+    cite=("radford2016dcgan", "miyato2018projection", "paszke2019pytorch"),
     description="conditional DCGAN (Radford et al. 2016; projection discriminator) in torch",
     profiles={"smoke": {**_GEN_SMOKE, "method": {"width": 8, "latent": 8}},
               "default": {"trainer": {"epochs": 80, "batch_size": 64, "lr": 2e-4, "optimizer": "adam",

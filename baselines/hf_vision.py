@@ -37,6 +37,7 @@ class ViTParams:
 
 @register_method(
     name="resnet", version="1", fits=FITS, params=ResNetParams,
+    cite=("he2016resnet", "wolf2020transformers"),
     description="transformers ResNetForImageClassification, tiny basic-block config",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"width": 8, "depths": [1, 1]}},
               "default": {"trainer": {"epochs": 20, "lr": 2e-3, "weight_decay": 5e-4}},
@@ -65,6 +66,7 @@ def build_resnet(info, params: ResNetParams):
 
 @register_method(
     name="vit", version="1", fits=FITS, params=ViTParams,
+    cite=("dosovitskiy2021vit", "wolf2020transformers"),
     description="transformers ViTForImageClassification, tiny config (2x2 patches on digits)",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"hidden": 16, "layers": 1, "heads": 2}},
               "default": {"trainer": {"epochs": 40, "lr": 2e-3, "weight_decay": 0.05, "warmup_epochs": 5}},

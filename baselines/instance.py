@@ -29,6 +29,7 @@ class MaskRCNNParams:
 
 @register_method(
     name="mask-rcnn", version="1", fits=FITS, params=MaskRCNNParams, objective="model_loss",
+    cite=("he2017maskrcnn", "torchvision2016"),
     description="torchvision MaskRCNN (RPN + RoIAlign box and 14x14 mask heads) on a small conv backbone + FPN, "
     "anchors and proposal counts fitted to 64x64 scenes",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
@@ -71,6 +72,7 @@ def build_mask_rcnn(info, params: MaskRCNNParams):
 
 @register_method(
     name="fcos-boxmask", version="1", fits=FITS, params=TorchvisionParams, objective="model_loss",
+    cite=("tian2019fcos", "torchvision2016"),
     description="the box-only control: fcos trained on the boxes, each mask its filled box (what a detector "
     "scores without segmenting)",
     profiles=FCOS_PROFILES,
@@ -92,6 +94,7 @@ class Mask2FormerParams:
 
 @register_method(
     name="mask2former", version="1", fits=FITS, params=Mask2FormerParams, objective="model_loss",
+    cite=("cheng2022mask2former", "liu2021swin", "wolf2020transformers"),
     description="transformers Mask2FormerForUniversalSegmentation from a small config (Swin backbone, "
     "deformable pixel decoder, masked-attention decoder), trained from scratch",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},

@@ -54,6 +54,7 @@ def _classifier(info, net, num_points: int, augment: bool):
 
 @register_method(
     name="pointnet", version="1", fits=FITS, params=PointNetParams,
+    cite=("qi2017pointnet", "paszke2019pytorch"),
     description="PointNet (Qi et al. 2017; shared per-point MLP + max pooling, no T-Nets), in torch",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"widths": [8, 16]}},
               "default": {"trainer": {"epochs": 10, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4}},
@@ -69,6 +70,7 @@ def build_pointnet(info, params: PointNetParams):
 
 @register_method(
     name="dgcnn", version="1", fits=FITS, params=DGCNNParams,
+    cite=("wang2019dgcnn", "paszke2019pytorch"),
     description="DGCNN (Wang et al. 2019): EdgeConv on a k-NN graph rebuilt per layer, in torch",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"widths": [8, 8], "k": 4, "embedding": 16,
                                                               "num_points": 64}},
@@ -85,6 +87,7 @@ def build_dgcnn(info, params: DGCNNParams):
 
 @register_method(
     name="voxel-cnn", version="1", fits=FITS, params=VoxelParams,
+    cite=("maturana2015voxnet", "paszke2019pytorch"),
     description="VoxNet-style 3D CNN on a 16^3 occupancy grid of the points (Maturana & Scherer 2015), in torch",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"grid": 8, "width": 4, "stages": 2}},
               "default": {"trainer": {"epochs": 10, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4}},

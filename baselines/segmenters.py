@@ -39,6 +39,7 @@ class SegformerParams:
 
 @register_method(
     name="unet", version="1", fits=FITS, params=UNetParams,
+    cite=("ronneberger2015unet", "paszke2019pytorch"),
     description="U-Net (Ronneberger et al. 2015) after a stride-2 stem: conv-BN-ReLU encoder/decoder, skips",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
                         "method": {"width": 4, "levels": 2}},
@@ -85,6 +86,7 @@ def build_unet(info, params: UNetParams):
 
 @register_method(
     name="segformer", version="2", fits=FITS, params=SegformerParams,
+    cite=("xie2021segformer", "wolf2020transformers"),
     description="transformers SegformerForSemanticSegmentation (MiT encoder + all-MLP decoder), tiny config",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
                         "method": {"hidden_sizes": [8, 8, 16, 16], "decoder_hidden": 16}},

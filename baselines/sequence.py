@@ -50,10 +50,12 @@ def _recurrent(cell: str):
     return build
 
 
+_CELL_PAPERS = {"rnn": "elman1990finding", "lstm": "hochreiter1997lstm", "gru": "cho2014gru"}
 for _cell, _what in (("rnn", "Elman RNN (tanh; torch.nn.RNN)"), ("lstm", "LSTM (torch.nn.LSTM)"),
                      ("gru", "GRU (torch.nn.GRU)")):
     register_method(
         name=_cell, version="1", fits=FITS, params=RecurrentParams,
+        cite=(_CELL_PAPERS[_cell], "paszke2019pytorch"),
         description=f"{_what}, a linear head on the last layer's state at the last real step (the padding "
         "behind it unread); token ids go through an embedding first",
         profiles={"smoke": {**_SMOKE, "method": {"hidden": 16, "embed_dim": 8}},
@@ -67,6 +69,7 @@ for _cell, _what in (("rnn", "Elman RNN (tanh; torch.nn.RNN)"), ("lstm", "LSTM (
 
 @register_method(
     name="cnn1d", version="1", fits=FITS, params=FCNParams,
+    cite=("wang2017tsc", "paszke2019pytorch"),
     description="fully convolutional network (Wang et al. 2017): conv1d-BN-ReLU blocks of 128/256/128 channels, "
     "kernels 8/5/3, global average pooling over the real steps, a linear head",
     profiles={"smoke": {**_SMOKE, "method": {"width": 8, "embed_dim": 8}},
@@ -83,6 +86,7 @@ def build_cnn1d(info, params: FCNParams):
 
 @register_method(
     name="transformer", version="1", fits=FITS, params=TransformerParams,
+    cite=("vaswani2017attention", "devlin2019bert", "wolf2020transformers"),
     description="small BERT encoder (transformers BertModel from a config, learned position table): token ids "
     "through its embeddings, series through a linear projection as inputs_embeds; padded keys masked; mean "
     "pooling over the real steps (or a learned [CLS])",

@@ -99,6 +99,7 @@ def _method_only(profiles: dict) -> dict:
 
 
 register_method(name="simclr", version="2", fits=FITS, params=ResNetSSLParams, objective="self_supervised",
+                cite=("chen2020simclr", "he2016resnet", "wolf2020transformers", "torchvision2016"),
                 profiles=SIMCLR_PROFILES,
                 # fashion-mnist-ssl, seed 0 (probe_top1; random's 0.782): crop and flip alone, 50 epochs
                 # 0.782 (302 s); batch 64, 40 epochs 0.780 (256 s); brightness/contrast jitter 0.4, 45
@@ -107,6 +108,7 @@ register_method(name="simclr", version="2", fits=FITS, params=ResNetSSLParams, o
                                                                  "method": {"intensity_jitter": 0.4}}}},
                 description="SimCLR: transformers ResNet encoder, two torchvision v2 views, NT-Xent")(build_simclr)
 register_method(name="mae", version="3", fits=FITS, params=MAEParams, objective="self_supervised",
+                cite=("he2022mae", "wolf2020transformers"),
                 profiles=MAE_PROFILES,
                 # digits-ssl's 1,078 16x16 images cost a fifteenth of shapes-ssl's per epoch, and more
                 # optimiser steps help (seed 0 probe: 75 epochs at batch 256 0.794, 500 at 256 0.950,
@@ -118,12 +120,15 @@ register_method(name="mae", version="3", fits=FITS, params=MAEParams, objective=
                 description="MAE: transformers ViTMAEForPreTraining (75% masking, pixel loss); "
                 "features from the unmasked encoder")(build_mae)
 register_method(name="supervised", version="1", fits=FITS, params=ResNetSSLParams, objective="supervised",
+                cite=("he2016resnet", "wolf2020transformers"),
                 profiles=RESNET_PROFILES,
                 description="the ceiling: simclr's ResNet encoder trained with labels (cross-entropy)",
                 )(build_supervised)
 register_method(name="random", version="1", fits=FITS, params=ResNetSSLParams, objective="self_supervised",
+                cite=("wolf2020transformers",),
                 trains=False, profiles=_method_only(RESNET_PROFILES),
                 description="the floor: simclr's ResNet encoder at random initialisation, never trained")(build_simclr)
 register_method(name="random-vit", version="2", fits=FITS, params=MAEParams, objective="self_supervised",
+                cite=("wolf2020transformers",),
                 trains=False, profiles=_method_only(MAE_PROFILES),
                 description="mae's floor: its ViT encoder at random initialisation, never trained")(build_mae)

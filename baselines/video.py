@@ -71,6 +71,7 @@ def _hf_model(model_cls, config_cls, info, params: VideoTransformerParams, centr
 
 @register_method(
     name="videomae", version="1", fits=FITS, params=VideoTransformerParams,
+    cite=("tong2022videomae", "wolf2020transformers"),
     description="transformers VideoMAEForVideoClassification (tubelet tokens, joint space-time attention), "
     "small config trained from scratch",
     profiles=_transformer_profiles(epochs=20, lr=1e-3, hidden=96),
@@ -84,6 +85,7 @@ def build_videomae(info, params: VideoTransformerParams):
 
 @register_method(
     name="timesformer", version="2", fits=FITS, params=TimesformerParams,
+    cite=("bertasius2021timesformer", "wolf2020transformers"),
     description="transformers TimesformerForVideoClassification (divided space-time attention), small config "
     "trained from scratch",
     # divided attention over 128 tokens costs 3x VideoMAE's 64 tubelets: a narrower model fits 5 minutes
@@ -111,6 +113,7 @@ def build_timesformer(info, params: TimesformerParams):
 
 @register_method(
     name="r3d", version="1", fits=FITS, params=CNNParams,
+    cite=("tran2018closer", "paszke2019pytorch"),
     description="small R3D: residual 3x3x3 convolutions over time and space (Tran et al. 2018), in torch",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"width": 4, "stages": 2}},
               "default": {"trainer": {"epochs": 10, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4}},
@@ -125,6 +128,7 @@ def build_r3d(info, params: CNNParams):
 
 @register_method(
     name="frame-avg", version="1", fits=FITS, params=CNNParams,
+    cite=("paszke2019pytorch",),
     description="2D CNN on each frame, features averaged over time (no temporal modelling: the control)",
     profiles={"smoke": {"trainer": _SMOKE_TRAINER, "method": {"width": 4, "stages": 2}},
               "default": {"trainer": {"epochs": 10, "batch_size": 32, "lr": 2e-3, "weight_decay": 1e-4}},

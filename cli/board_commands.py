@@ -2,7 +2,7 @@
 
     bench leaderboard [task=NAME] [format=table|md|csv|json|latex|html] [out=PATH] [dirs=[a,b]] [stale=true]
                       [view=ranking|published]
-    bench table [tasks=[a,b]] [metric=NAME|[a,b]] [profile=NAME] [out=PATH] [dirs=[a,b]]
+    bench table [tasks=[a,b]] [metric=NAME|[a,b]] [profile=NAME] [out=PATH] [bib=PATH] [dirs=[a,b]]
     bench paper [dirs=[a,b]] [out=paper] [pdf=false]
     bench validate PATH... [root=DIR]   |   bench submit PATH... [root=DIR]
     bench reproduce RECORD... [tolerance=X] [output_dir=DIR]
@@ -55,10 +55,17 @@ class TableOptions:
     out: str | None = field(default=None, metadata={"help": "write the LaTeX to this file instead of stdout"})
     dirs: list[str] | None = field(default=None, metadata={"help": DIRS})
     label: str | None = field(default=None, metadata={"help": "\\label{tab:LABEL}; null: out's file name"})
+    bib: str | None = field(default=None, metadata={
+        "help": "also write the BibTeX entries of the table's tasks and methods (their cite=) to this .bib file; "
+                "methods not registered here cite nothing and are named on stderr"})
 
     def __post_init__(self) -> None:
         if self.out is not None:
             check_output_file("out", self.out)
+        if self.bib is not None:
+            check_output_file("bib", self.bib)
+            if self.out is not None and Path(self.bib).resolve() == Path(self.out).resolve():
+                raise UserError(f"bib= and out= name the same file ({self.bib}); give the .bib its own name")
 
 
 @dataclass
@@ -182,7 +189,8 @@ def _ranking(opts: LeaderboardOptions) -> int:
     elif board["stale"].all() and not opts.stale and fmt not in ("csv", "json"):
         print("bench leaderboard: only records of older task versions; stale=true shows them", file=sys.stderr)
     page_dir = Path(out).parent if out else Path.cwd()
-    emit(render_board(board, fmt, page_dir, include_stale=opts.stale, color=out is None and sys.stdout.isatty()), out)
+    emit(render_board(board, fmt, page_dir, include_stale=opts.stale, color=out is None and sys.stdout.isatty(),
+                      runs=runs), out)
     return 0
 
 
@@ -221,8 +229,24 @@ def cmd_table(args: list[str]) -> int:
     tasks = opts.tasks if opts.tasks is not None else current_tasks(runs)
     check_tasks(tasks, runs)
     label = opts.label if opts.label is not None else Path(opts.out).stem if opts.out is not None else None
-    emit(render_table(build_table(runs, tasks, opts.metric, opts.profile, label)), opts.out)
+    table = build_table(runs, tasks, opts.metric, opts.profile, label)
+    emit(render_table(table), opts.out)
+    if opts.bib is not None:
+        _write_bib(table, opts.bib)
     return 0
+
+
+def _write_bib(table, path: str) -> None:
+    """`bench table bib=PATH`: the table's citations, written atomically (said on stderr)."""
+    from leaderboard.table import write_table_bib
+
+    try:
+        uncited = write_table_bib(table, path)
+    except OSError as err:  # checked up front; the disk can still fill or a folder vanish meanwhile
+        raise UserError(f"cannot write bib={path}: {err.strerror or err}") from None
+    print(f"wrote {path}", file=sys.stderr)
+    if uncited:
+        print(f"bench table: {', '.join(uncited)}: not registered here, so cited nothing in {path}", file=sys.stderr)
 
 
 def cmd_paper(args: list[str]) -> int:
@@ -286,11 +310,11 @@ def cmd_reproduce(args: list[str]) -> int:
 
 
 COMMANDS = [
-    Command("leaderboard", "rank methods per task: mean, std, 95% CI, Welch ties, cost",
+    Command("leaderboard", "rank methods per task: mean, std, 95% CI, ties by paired or Welch tests, cost",
             "[task=NAME] [format=F] [out=PATH] [dirs=[a,b]] [stale=true] [view=published]", LeaderboardOptions,
             cmd_leaderboard),
     Command("table", "booktabs LaTeX table: methods x tasks, best bold, ties marked",
-            "[tasks=[a,b]] [metric=NAME] [profile=NAME] [out=PATH]", TableOptions, cmd_table),
+            "[tasks=[a,b]] [metric=NAME] [profile=NAME] [out=PATH] [bib=PATH]", TableOptions, cmd_table),
     Command("paper", "regenerate paper/tables and paper/figures, build paper/main.pdf",
             "[out=paper] [pdf=false]", PaperOptions, cmd_paper),
     Command("validate", "check record files (or folders of them) against the leaderboard's rules",

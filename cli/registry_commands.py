@@ -119,6 +119,7 @@ def describe_task(t) -> str:
     lines.append("  references:")
     lines += [f"    {r.method:<12} {r.metric} {r.value:.4g}  ({r.source})" for r in t.references] or ["    none"]
     lines.append("  methods:   " + (", ".join(registry.fitting_methods(t)) or "none"))
+    lines.append("  cite:      " + (", ".join(t.cite) or "none"))
     return "\n".join(lines)
 
 
@@ -129,6 +130,7 @@ def describe_method(m) -> str:
         f"method {m.name} (version {m.version}; fits {', '.join(m.fits)})",
         f"  {m.description}",
         f"  objective: {m.objective}",
+        "  cite:      " + (", ".join(m.cite) or "none"),
         f"  method.* keys: {fields}  (bench run method={m.name} --help: types, defaults)",
     ]
     lines += [f"  profile {p}: {dict(v)}" for p, v in m.profiles.items()]

@@ -1,16 +1,19 @@
 """Per-example test outputs: the columns a protocol returns in `Evaluation.per_example`, written as
-one parquet file beside the record (rundir.PER_EXAMPLE) and described in it (`PerExampleRef`)."""
+one parquet file beside the record (rundir.PER_EXAMPLE) and described in it (`PerExampleRef`); read back,
+the tasks' rescoring hooks (TaskSpec.example_scores / set_scores) recompute the metrics from them."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from harness.io import atomic_write
-from harness.record import PerExampleRef
+
+if TYPE_CHECKING:  # pydantic, 0.35 s: the tasks' rescoring hooks import `stacked` when `bench list` registers them
+    from harness.record import PerExampleRef
 
 
 def _arrow_column(values: Any) -> Any:
@@ -28,6 +31,8 @@ def write(columns: dict[str, Any], path: Path) -> PerExampleRef:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    from harness.record import PerExampleRef
+
     lengths = {name: len(values) for name, values in columns.items()}
     if "example_id" not in columns or len(set(lengths.values())) != 1:
         raise ValueError(f"per-example columns need example_id and one length each, got {lengths}")
@@ -37,3 +42,13 @@ def write(columns: dict[str, Any], path: Path) -> PerExampleRef:
     atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return PerExampleRef(file=path.name, sha256=digest, rows=table.num_rows, columns=table.column_names)
+
+
+def stacked(column: Any) -> np.ndarray:
+    """A column read back from per_example.parquet as the 2-D array `write` was given (features (N, D),
+    per-class counts (N, K), per-caption hits (N, K)): pyarrow returns a fixed-size list column as an
+    object array of equal-length arrays. A column that is already a plain array passes through."""
+    values = np.asarray(column)
+    if values.dtype != object:
+        return values
+    return np.stack([np.asarray(v) for v in values])

@@ -13,9 +13,10 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from harness.bibliography import check_known
 from harness.errors import UserError, unknown
 from harness.params import undeclared
 from harness.specs import FamilySpec, MethodSpec, TaskSpec
@@ -42,6 +43,7 @@ def register_task(spec: TaskSpec) -> TaskSpec:
         raise ValueError(f"task {spec.name!r} is already registered")
     if spec.family not in _FAMILIES:
         raise unknown("family", spec.family, _FAMILIES, where=f"task '{spec.name}'")
+    check_known("task", spec.name, spec.cite)
     _TASKS[spec.name] = spec
     return spec
 
@@ -72,6 +74,7 @@ def register_method(**fields) -> Callable[[F], F]:
             raise ValueError(f"method {spec.name!r}: {spec.params.__name__} declares no range for "
                              f"{', '.join(missing)}; declare each with harness.params.param(default, ge=..., le=...)")
         _check_fits(spec)
+        check_known("method", spec.name, spec.cite)
         _METHODS[spec.name] = spec
         return build
 
@@ -157,3 +160,17 @@ def check_fits(task: TaskSpec, method: MethodSpec) -> None:
             f"method '{method.name}' does not fit task '{task.name}' (family {task.family}; "
             f"'{method.name}' fits {', '.join(method.fits)}); methods for '{task.name}': {fits}"
         )
+
+
+def cite_keys(task_names: Iterable[str], method_names: Iterable[str]) -> list[str]:
+    """The keys the named tasks, then the named methods, cite: in that order, each once. The names come
+    from records, so one not registered here (a plugin's, not loaded) cites nothing; `unregistered` names them."""
+    tasks_, methods_ = tasks(), methods()
+    specs = [tasks_[n] for n in task_names if n in tasks_] + [methods_[n] for n in method_names if n in methods_]
+    return list(dict.fromkeys(key for spec in specs for key in spec.cite))
+
+
+def unregistered(task_names: Iterable[str], method_names: Iterable[str]) -> list[str]:
+    """The names `cite_keys` finds no registered task or method for, in order (to tell the user)."""
+    tasks_, methods_ = tasks(), methods()
+    return [n for n in task_names if n not in tasks_] + [n for n in method_names if n not in methods_]

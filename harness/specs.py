@@ -19,6 +19,7 @@ _COMMIT = re.compile(r"[0-9a-f]{40}")
 # LaTeX/HTML labels: lower-case letters, digits and dashes, nothing a path or a markup language reads
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,31}$"
+CITE_KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_:.+-]{0,63}$"  # a BibTeX key (harness/references.bib)
 MAX_SEED = 2**32 - 1  # NumPy's seed range: the runner seeds np.random with a run's seed (run config, records)
 
 
@@ -30,6 +31,14 @@ def check_name(kind: str, name: str, version: str | None = None) -> None:
     if version is not None and not re.fullmatch(VERSION_PATTERN, str(version)):
         raise ValueError(f"{kind} {name}: version {version!r} is not allowed: use up to 32 letters, digits, "
                          "'.', '_', '+' and '-'")
+
+
+def check_cite(kind: str, name: str, cite: tuple[str, ...]) -> None:
+    """`cite` is a tuple of distinct BibTeX keys (whether each has an entry is checked when it registers)."""
+    if isinstance(cite, str) or not all(isinstance(k, str) and re.fullmatch(CITE_KEY_PATTERN, k) for k in cite):
+        raise ValueError(f"{kind} {name}: cite={cite!r} must be a tuple of BibTeX keys, e.g. ('he2016resnet',)")
+    if len(set(cite)) != len(cite):
+        raise ValueError(f"{kind} {name}: cite={cite!r} names a key twice")
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,9 @@ class Metric:
     # (low, high) a valid value lies in, required so that no record carries a negative distance or an
     # accuracy of 3; an open end is inf (records cap every value's magnitude: harness.record.MAX_METRIC)
     range: tuple[float, float] = field(kw_only=True)
+    # True: a value that does not depend on the method (the FD between two real splits, a chance level):
+    # papers and tables state it in captions or draw it as a line, never rank or bold it
+    reference: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         low, high = self.range
@@ -171,6 +183,10 @@ class TaskSpec:
     # optional (columns, rows) -> {metric: value}: set-level metrics (mAP, mIoU, FD) recomputed on `rows`
     # (integer indices into the columns, repeats allowed), for a paired bootstrap over test examples
     set_scores: Callable[[Mapping[str, Any], Any], dict[str, float]] | None = None
+    # BibTeX keys (entries in harness/references.bib, or a plugin's harness.bibliography.add_entries; checked
+    # by register_task): the dataset's paper, the benchmark or protocol paper, the papers of its metrics, and
+    # for generated data the software that generates it
+    cite: tuple[str, ...] = ()
 
     def build_data(self, data_cfg: Any, profile: str, metrics: Any = None) -> Any:
         """The task's data for a run: `metrics` goes to builders of tasks that declare metric_params."""
@@ -180,6 +196,7 @@ class TaskSpec:
 
     def __post_init__(self) -> None:
         check_name("task", self.name, self.version)
+        check_cite("task", self.name, self.cite)
         names = [m.name for m in self.metrics]
         if self.primary_metric not in names:
             raise ValueError(f"task {self.name}: primary metric {self.primary_metric!r} not in {names}")
@@ -221,9 +238,14 @@ class MethodSpec:
     # trainable position/time tables or query tokens (parameter-name suffixes) this method means to start
     # at zero; any other such table left all-zero at build time fails tests/baselines/test_zero_tables.py
     zero_embeddings: tuple[str, ...] = ()
+    # BibTeX keys (as TaskSpec.cite; checked by register_method): the method's paper(s), plus the library a
+    # baseline is built with (torchvision, transformers, Captum, open_clip, diffusers, scikit-learn, PyTorch);
+    # floors and controls cite the library alone
+    cite: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_name("method", self.name, self.version)
+        check_cite("method", self.name, self.cite)
         bad = set(self.profiles).union(*map(set, self.task_profiles.values())) - set(PROFILES)
         if bad:
             raise ValueError(f"method {self.name}: unknown profiles {sorted(bad)}")

@@ -5,9 +5,11 @@ Rules, in order:
   so `leaderboard/records` beats a local copy in `runs`);
 - each seed counts once per row: when a seed was run again, the earlier folder wins, then the latest
   `created_at`;
-- statistics (mean, std with ddof=1, 95% t-interval clipped to the metric's declared range) are
-  over seeds; rank and significance are computed within one (task, task version, profile), by the
-  task's metric and its direction;
+- statistics (mean, std with ddof=1, 95% t-interval inside the metric's declared range) are over
+  seeds; rank and significance are computed within one (task, task version, profile), by the task's
+  metric and its direction: each method against the best by a paired test over the test examples where
+  both have per-example outputs, else Welch's t-test over seeds (leaderboard/compare.py), the section's
+  p-values Holm-corrected together;
 - a task version other than the registry's current one (the latest seen, for an unregistered task)
   is never pooled with the current one: those rows stay separate with `stale=True`, and the default
   views (terminal, md, html, LaTeX, paper) leave them out.
@@ -22,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from harness.errors import UserError
 from harness.specs import PROFILES, Metric
+from leaderboard.compare import Comparer, Side
 from leaderboard.load import gc_paused, load_records
-from leaderboard.stats import ALPHA, ci_half_width, welch_p_values
+from leaderboard.stats import ALPHA, WELCH, holm, mean_interval, welch_p_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,7 +158,8 @@ def summarise(runs: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
               for task in sorted(runs["task"].unique())]
     pieces = [p for p in pieces if len(p)]
     if not pieces:
-        return pd.DataFrame(columns=[*GROUP, "stale", "metric", "mean", "std", "n_seeds", "rank", "vs_best"])
+        return pd.DataFrame(columns=[*GROUP, "stale", "metric", "mean", "std", "n_seeds", "rank", "vs_best",
+                                     "p_value", "test"])
     board = pd.concat(pieces, ignore_index=True)
     board["profile_order"] = board["profile"].map({p: i for i, p in enumerate(PROFILES)})
     board = board.sort_values(["task", "stale", "task_version", "profile_order", "rank", "method"], kind="stable")
@@ -181,29 +185,51 @@ def _summarise_task(task: str, runs: pd.DataFrame, metric: str) -> pd.DataFrame:
     rows["metric"] = metric
     rows["higher_is_better"] = higher
     rows["stale"] = rows["task_version"] != current_version(task, runs)
-    half = [ci_half_width(s, n) for s, n in zip(rows["std"], rows["n_seeds"], strict=True)]
-    # the t-interval is symmetric and can leave the metric's range (an accuracy of mean 0.989 and
-    # half-width 0.014 reaches 1.003); the true mean lies inside the range, so clipping keeps the coverage
-    low, high = metric_range(task, metric)
-    rows["ci95_low"] = (rows["mean"] - half).clip(lower=low)
-    rows["ci95_high"] = (rows["mean"] + half).clip(upper=high)
+    bounds = metric_range(task, metric)
+    intervals = [mean_interval(m, s, n, bounds) for m, s, n in zip(rows["mean"], rows["std"], rows["n_seeds"],
+                                                                     strict=True)]
+    rows["ci95_low"] = [low for low, _ in intervals]
+    rows["ci95_high"] = [high for _, high in intervals]
     rows["rank"] = rows.groupby(CONTEXT)["mean"].rank(method="min", ascending=not higher).astype(int)
-    return _mark_ties(rows)
+    return _mark_ties(rows, _comparer(task, metric, runs))
 
 
-def _mark_ties(rows: pd.DataFrame) -> pd.DataFrame:
-    """`vs_best`: best, tied (Welch p >= alpha against the best), worse, or untested (< 2 seeds)."""
+def _comparer(task: str, metric: str, runs: pd.DataFrame) -> Comparer:
+    """What compares `task`'s rows on `metric` with their best: the task's hooks and the runs' records."""
+    from harness import registry
+
+    records = dict(zip(runs["path"], runs["record"], strict=True)) if "record" in runs else {}
+    return Comparer(registry.tasks().get(task), metric, records)
+
+
+def _mark_ties(rows: pd.DataFrame, comparer: Comparer) -> pd.DataFrame:
+    """`vs_best`: best, tied (Holm-corrected p >= alpha against the best), worse, or untested (no test could
+    run: no per-example outputs and fewer than 2 seeds on one side); `test` names each row's test."""
     keys = [tuple(k) for k in rows[CONTEXT].itertuples(index=False)]
-    best: dict[tuple, list[float]] = {}
-    for key, values, rank in zip(keys, rows["values"], rows["rank"], strict=True):
+    values = list(rows["values"])
+    best: dict[tuple, int] = {}  # context -> position of its reference row
+    for i, (key, rank) in enumerate(zip(keys, rows["rank"], strict=True)):
         # equal means share rank 1; the one with more seeds is the reference
-        if rank == 1 and len(values) > len(best.get(key, ())):
-            best[key] = values
-    pairs = [(best[k], v) for k, v in zip(keys, rows["values"], strict=True)]
-    p_values = [math.nan if rank == 1 else p for p, rank in zip(welch_p_values(pairs), rows["rank"], strict=True)]
+        if rank == 1 and (key not in best or len(values[i]) > len(values[best[key]])):
+            best[key] = i
+    sides = [Side(tuple(s), tuple(p)) for s, p in zip(rows["seeds"], rows["records"], strict=True)]
+    welch = welch_p_values([(values[best[k]], v) for k, v in zip(keys, values, strict=True)])
+    tests: list[str | None] = []
+    raw: list[float] = []
+    for i, (key, rank) in enumerate(zip(keys, rows["rank"], strict=True)):
+        found = None if rank == 1 else comparer.test(sides[best[key]], sides[i])
+        name, p = found or (None if rank == 1 or math.isnan(welch[i]) else WELCH, welch[i])
+        tests.append(name)
+        raw.append(p if name else math.nan)
+    p_values = [math.nan] * len(raw)
+    for key in best:  # one family of tests per section
+        idx = [i for i, k in enumerate(keys) if k == key]
+        for i, p in zip(idx, holm([raw[i] for i in idx]), strict=True):
+            p_values[i] = p
     rows["vs_best"] = ["best" if rank == 1 else "untested" if math.isnan(p) else "tied" if p >= ALPHA else "worse"
                        for p, rank in zip(p_values, rows["rank"], strict=True)]
     rows["p_value"] = p_values
+    rows["test"] = tests
     return rows
 
 

@@ -34,18 +34,32 @@ def _save(fig: Figure, path: Path) -> Path:
     return atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, metadata=metadata))
 
 
-def bar_chart(rows: pd.DataFrame, path: Path) -> Path:
-    """Mean ± std of one (task, version, profile) section's metric per method, best first."""
+def bar_chart(rows: pd.DataFrame, path: Path, lines: dict[str, float] | None = None) -> Path:
+    """Mean ± std of one (task, version, profile) section's metric per method, best first. `lines` are
+    reference values (a real-data floor, published numbers) drawn as labelled dashed lines: never bars, so
+    they are never read as a ranked result."""
     rows = rows.sort_values(["rank", "method"])
-    fig, (ax,) = _figure(max(3.5, 0.6 * len(rows) + 1.5), 3.0)
-    errors = [0.0 if math.isnan(s) else s for s in rows["std"]]
+    fig, (ax,) = _figure(max(3.2, 0.45 * len(rows) + 1.6), 2.8)
+    from leaderboard.aggregate import metric_range
+
+    low, high = metric_range(str(rows["task"].iloc[0]), str(rows["metric"].iloc[0]))
+    std = [0.0 if math.isnan(s) else s for s in rows["std"]]
+    # ± std is cut at the metric's range, like the intervals: a recall of 0.025 ± 0.034 has no bar below 0
+    errors = [[min(s, m - low) for s, m in zip(std, rows["mean"], strict=True)],
+              [min(s, high - m) for s, m in zip(std, rows["mean"], strict=True)]]
     colors = ["#1f4e79" if v == "best" else "#6b9bc3" if v == "tied" else "#b0b0b0" for v in rows["vs_best"]]
     ax.bar(range(len(rows)), rows["mean"], yerr=errors, capsize=3, color=colors)
-    ax.set_xticks(range(len(rows)), [plain_matplotlib(m) for m in rows["method"]], rotation=30, ha="right")
+    for i, (name, value) in enumerate((lines or {}).items()):
+        ax.axhline(value, color="black", linestyle=("--", ":", "-.")[i % 3], linewidth=0.9,
+                   label=plain_matplotlib(name))
+    if lines:
+        ax.legend(fontsize=6, loc="best", frameon=False)
+    ax.set_xticks(range(len(rows)), [plain_matplotlib(m) for m in rows["method"]], rotation=35, ha="right",
+                  fontsize=7)
     first = rows.iloc[0]
     better = "higher" if first["higher_is_better"] else "lower"
-    ax.set_ylabel(plain_matplotlib(f"{first['metric']} ({better} is better)"))
-    ax.set_title(plain_matplotlib(f"{first['task']} (profile {first['profile']})"), fontsize=10)
+    ax.set_ylabel(plain_matplotlib(f"{first['metric']} ({better} is better)"), fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
     return _save(fig, path)
 
 
@@ -67,18 +81,31 @@ def learning_curves(runs: pd.DataFrame, metric: str, path: Path) -> Path | None:
     """
     if not any(rec.history for rec in runs["record"]):
         return None
-    fig, (loss_ax, val_ax) = _figure(7.0, 3.0, ncols=2)
+    fig, (loss_ax, val_ax) = _figure(6.4, 2.8, ncols=2)
+    losses = []
     for method, group in sorted(runs.groupby("method"), key=lambda kv: kv[0]):
         label = plain_matplotlib(method)
-        loss_ax.plot(*_mean_by_epoch(list(group["record"]), lambda log: log.train_loss), marker=".", label=label)
-        val_ax.plot(*_mean_by_epoch(list(group["record"]), lambda log: log.val.get(metric)), marker=".", label=label)
+        epochs, loss = _mean_by_epoch(list(group["record"]), lambda log: log.train_loss)
+        losses += loss
+        loss_ax.plot(epochs, loss, marker=".", markersize=3, label=label)
+        # validation may be scored every few epochs only (generative FD): the points are joined and drawn
+        # large enough to see, on the loss panel's epoch axis, so a sparse metric does not float alone
+        val_ax.plot(*_mean_by_epoch(list(group["record"]), lambda log: log.val.get(metric)), marker="o",
+                    markersize=3, label=label)
     from matplotlib.ticker import MaxNLocator
 
+    positive = [v for v in losses if v > 0]
+    if positive and len(positive) == len(losses) and max(positive) / min(positive) > 100:
+        loss_ax.set_yscale("log")  # objectives of different methods differ by orders of magnitude (VAE vs GAN)
+    val_ax.set_xlim(loss_ax.get_xlim())
     for ax in (loss_ax, val_ax):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    loss_ax.set(xlabel="epoch", ylabel="training loss")
-    val_ax.set(xlabel="epoch", ylabel=plain_matplotlib(f"validation {metric}"))
-    val_ax.legend(fontsize=7, loc="best")
+        ax.tick_params(labelsize=7)
+    loss_ax.set_xlabel("epoch", fontsize=8)
+    loss_ax.set_ylabel("training loss", fontsize=8)
+    val_ax.set_xlabel("epoch", fontsize=8)
+    val_ax.set_ylabel(plain_matplotlib(f"validation {metric}"), fontsize=8)
+    val_ax.legend(fontsize=6, loc="best", frameon=False)
     return _save(fig, path)
 
 

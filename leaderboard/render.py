@@ -3,24 +3,23 @@
 Two views share them: the ranking (`render_board`) and published versus reproduced (`render_published`).
 
 CSV and JSON are the full board (stale rows included, flagged); the other views show current task
-versions only unless asked. Record paths in HTML are relative to the page, so the page and the
-records can move together.
+versions only unless asked. HTML is the results page (leaderboard/results_page.py): record paths in it
+are relative to the page, so the page and the records can move together.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from leaderboard.published import CI_NOTE, PROFILE_PREFERENCE, VERDICTS, published_frame
 from leaderboard.published import Section as PublishedSection
-from leaderboard.stats import ALPHA, TEST_NAME
+from leaderboard.results_page import render_results_page
+from leaderboard.stats import ALPHA
 from leaderboard.templating import render
-from leaderboard.views import TEST_NOTE, sections
+from leaderboard.views import sections
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +41,7 @@ def render_terminal(board: pd.DataFrame, include_stale: bool = False, width: int
     width = width or shutil.get_terminal_size((160, 24)).columns
     console = Console(file=out, width=width, force_terminal=color, color_system="standard" if color else None)
     for sec in sections(board, include_stale):
-        table = Table(title=Text(sec.heading), caption=Text(TEST_NOTE), box=box.SIMPLE_HEAD, title_justify="left")
+        table = Table(title=Text(sec.heading), caption=Text(sec.note), box=box.SIMPLE_HEAD, title_justify="left")
         for name in ("rank", "method", f"{sec.metric} mean ± std", "95% CI", "seeds", "vs best", "params",
                      "train s", "eval samples/s"):
             table.add_column(Text(name), justify="left" if name in ("method", "vs best") else "right")
@@ -57,22 +56,18 @@ def render_terminal(board: pd.DataFrame, include_stale: bool = False, width: int
 
 
 def render_markdown(board: pd.DataFrame, include_stale: bool = False) -> str:
-    return render("markdown", "leaderboard.md.j2", sections=sections(board, include_stale), note=TEST_NOTE)
+    return render("markdown", "leaderboard.md.j2", sections=sections(board, include_stale))
 
 
 def render_latex(board: pd.DataFrame, include_stale: bool = False) -> str:
-    return render("latex", "leaderboard.tex.j2", sections=sections(board, include_stale), test=TEST_NAME,
-                  alpha=ALPHA)
+    return render("latex", "leaderboard.tex.j2", sections=sections(board, include_stale), alpha=ALPHA)
 
 
-def render_html(board: pd.DataFrame, page_dir: Path, include_stale: bool = False) -> str:
-    """One self-contained page; each row links to its record files, relative to `page_dir`."""
-    secs = sections(board, include_stale)
-    for sec in secs:
-        for row in sec.rows:
-            row.records = [(seed, quote(os.path.relpath(Path(p).resolve(), page_dir.resolve()).replace(os.sep, "/")))
-                           for seed, p in row.records]
-    return render("html", "leaderboard.html.j2", sections=secs, note=TEST_NOTE)
+def render_html(board: pd.DataFrame, page_dir: Path, include_stale: bool = False,
+                runs: pd.DataFrame | None = None) -> str:
+    """The results page (leaderboard/results_page.py); links to records relative to `page_dir`. `runs` adds
+    every metric the records report and each seed's own training time."""
+    return render_results_page(board, page_dir, include_stale, runs)
 
 
 def render_csv(board: pd.DataFrame) -> str:
@@ -84,15 +79,15 @@ def render_json(board: pd.DataFrame) -> str:
 
 
 def render_board(board: pd.DataFrame, fmt: str, page_dir: Path, include_stale: bool = False,
-                 color: bool = True) -> str:
-    """The board in `fmt` (one of FORMATS)."""
+                 color: bool = True, runs: pd.DataFrame | None = None) -> str:
+    """The board in `fmt` (one of FORMATS); `runs`, the runs behind it, is read by the HTML page only."""
     renderers = {
         "table": lambda: render_terminal(board, include_stale, color=color),
         "md": lambda: render_markdown(board, include_stale),
         "csv": lambda: render_csv(board),
         "json": lambda: render_json(board),
         "latex": lambda: render_latex(board, include_stale),
-        "html": lambda: render_html(board, page_dir, include_stale),
+        "html": lambda: render_html(board, page_dir, include_stale, runs),
     }
     return renderers[fmt]()
 

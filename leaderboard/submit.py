@@ -4,6 +4,11 @@
     bench submit runs/digits/mlp                # check, then copy to leaderboard/records/<task>/<method>/<run_id>.json
     bench validate leaderboard/records          # before merging: the committed records still pass
 
+A run's per-example test outputs travel with its record: the parquet file beside it (per_example.parquet in
+a run folder, <run_id>.parquet beside a leaderboard record; leaderboard/per_example.py) must match the
+sha256 and row count the record's `per_example` gives, and is copied to <run_id>.parquet beside the copied
+record. A missing file is allowed: the record stays valid, and is compared over seeds only.
+
 A submission is data: each file is read as text and validated by the strict pydantic `Record` schema
 (`Record.model_validate_json`: no NaN or Infinity anywhere, no booleans or strings for numbers, names
 and ids in a safe character set); nothing in it is imported, unpickled, instantiated or executed, and
@@ -11,9 +16,10 @@ names in it are only looked up in the registry's dicts. Every rule is a small fu
 returns its reasons for rejecting one record (empty: no objection), so a new rule is one new function.
 
 `submit` is all or nothing: under one lock on the records folder (`filelock`, so concurrent submits
-take turns) every file is checked against the folder as it is then, all are staged in a hidden folder
-inside it, and each is hard-linked into place, which never overwrites a file of the same name. A
-failure at any point removes what this submit placed: the folder is left as it was.
+take turns) every file is checked against the folder as it is then, all (records and their per-example
+files, each staged copy checked again) are staged in a hidden folder inside it, and each is hard-linked
+into place, which never overwrites a file of the same name. A failure at any point removes what this
+submit placed: the folder is left as it was.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from pydantic import ValidationError
 from harness import registry
 from harness.errors import UserError, did_you_mean
 from harness.record import Record
+from leaderboard import per_example
 from leaderboard.load import read_record
 from leaderboard.load import record_files as files_under
 
@@ -256,6 +263,7 @@ def check_files(files: list[Path], root: Path = RECORDS_ROOT) -> list[Verdict]:
         rec, reasons = parse_record(path)
         if rec is not None:
             reasons = [reason for check in CHECKS for reason in check(rec, ctx)]
+            reasons += per_example.check_beside(path, rec)  # a file check, not a record check: not in CHECKS
             ctx.submitted_ids.setdefault(rec.run_id, path)
             if not reasons:
                 ctx.fingerprints.setdefault(_data_key(rec), set()).add(rec.task.dataset_fingerprint)
@@ -309,15 +317,32 @@ def submit(files: list[Path], root: Path) -> tuple[list[Verdict], list[Path]]:
             verdicts = check_files(files, root)  # under the lock: another submit may have landed a moment ago
             if not all(v.accepted for v in verdicts):
                 return verdicts, []
-            return verdicts, _place([v.record for v in verdicts if v.record is not None], root)
+            return verdicts, _place([(v.record, v.path) for v in verdicts if v.record is not None], root)
     except Timeout:
         raise UserError(f"another submit has held {root / LOCK} for {LOCK_TIMEOUT:.0f} s; try again") from None
     except OSError as err:
         raise UserError(f"cannot lock {root / LOCK}: {err.strerror or err}; nothing copied") from None
 
 
-def _place(records: list[Record], root: Path) -> list[Path]:
-    """Stage every record in a hidden folder inside `root`, then link each into place; all or none."""
+def _stage(records: list[tuple[Record, Path]], staging: Path, root: Path) -> list[tuple[Path, Path]]:
+    """(staged file, destination) of every record and of every per-example file beside one."""
+    staged = []
+    for i, (rec, path) in enumerate(records):
+        target = destination(rec, root)
+        staged.append((rec.write(staging / f"{i}.json"), target))
+        source = per_example.parquet_path(path, rec)
+        if source is not None and source.is_file():
+            copy = Path(shutil.copyfile(source, staging / f"{i}{per_example.SUFFIX}"))
+            changed = per_example.problems(copy, rec)  # the copy is what lands: checked again, after copying
+            if changed:
+                raise UserError(f"{source} changed while submitting ({changed[0]}); nothing copied")
+            staged.append((copy, target.with_suffix(per_example.SUFFIX)))
+    return staged
+
+
+def _place(records: list[tuple[Record, Path]], root: Path) -> list[Path]:
+    """Stage every (record, its file) and the per-example file beside it in a hidden folder inside `root`,
+    then link each into place; all or none. Returns the records' destinations."""
     placed: list[Path] = []
     made: list[Path] = []  # folders this submit created, removed again on failure
     try:
@@ -325,7 +350,7 @@ def _place(records: list[Record], root: Path) -> list[Path]:
     except OSError as err:
         raise UserError(f"cannot write in {root}: {err.strerror or err}; nothing copied") from None
     try:
-        staged = [(rec.write(staging / f"{i}.json"), destination(rec, root)) for i, rec in enumerate(records)]
+        staged = _stage(records, staging, root)
         for source, target in staged:
             made += _mkdirs(target.parent, root)
             os.link(source, target)  # fails on an existing name: a clash is refused, never overwritten
@@ -341,7 +366,7 @@ def _place(records: list[Record], root: Path) -> list[Path]:
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return placed
+    return [target for target in placed if target.suffix == ".json"]
 
 
 def _mkdirs(folder: Path, root: Path) -> list[Path]:

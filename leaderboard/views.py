@@ -10,14 +10,27 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from leaderboard.stats import ALPHA, TEST_NAME
+from leaderboard.aggregate import primary_metric
+from leaderboard.paired import BOOTSTRAP, MCNEMAR
+from leaderboard.stats import ALPHA, WELCH
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MARKS = {"best": "best", "tied": "†", "worse": "", "untested": "n<2"}
-TEST_NOTE = (f"† not significantly different from the best ({TEST_NAME} over seeds, α = {ALPHA}); "
-             "n<2: fewer than 2 seeds on one side, not tested")
+UNTESTED_NOTE = "n<2: not tested (no per-example outputs on one side, and fewer than 2 seeds)"
+
+
+def test_note(tests: list[str]) -> str:
+    """The footnote of a section whose comparisons with the best used `tests` (names, in order)."""
+    used = "; ".join(tests) or WELCH
+    return f"† not significantly different from the best ({used}; Holm-corrected, α = {ALPHA}); {UNTESTED_NOTE}"
+
+
+# the footnote of a page of many sections: the rule that chose each section's test
+TEST_NOTE = (f"† not significantly different from the best (α = {ALPHA}, Holm-corrected within each section): a "
+             f"paired test over the test examples where both methods' runs left per-example outputs ({MCNEMAR} for "
+             f"0/1 scores, else a {BOOTSTRAP}), else {WELCH}; {UNTESTED_NOTE}")
 
 
 def fmt_metric(x: float) -> str:
@@ -55,6 +68,7 @@ class Row:
     eval_rate: str
     records: list[tuple[int, str]]  # (seed, path)
     sort: dict[str, float]  # raw numbers for click-to-sort
+    test: str = ""  # the test behind vs_best ('' for the best and the untested)
 
 
 @dataclass
@@ -66,6 +80,20 @@ class Section:
     higher_is_better: bool
     stale: bool
     rows: list[Row] = field(default_factory=list)
+
+    @property
+    def tests(self) -> list[str]:
+        """The tests its rows were compared with the best by, each once, in row order."""
+        return list(dict.fromkeys(r.test for r in self.rows if r.test))
+
+    @property
+    def test_names(self) -> str:
+        """`tests` as one phrase (Welch's when nothing was tested)."""
+        return "; ".join(self.tests) or WELCH
+
+    @property
+    def note(self) -> str:
+        return test_note(self.tests)
 
     @property
     def heading(self) -> str:
@@ -85,6 +113,7 @@ def _row(r: pd.Series) -> Row:
         sort={"rank": int(r["rank"]), "mean": float(r["mean"]), "n": int(r["n_seeds"]),
               "params": float(r["num_parameters"]), "train": float(r["train_seconds"]),
               "eval": float(r["eval_samples_per_second"])},
+        test=r["test"] if isinstance(r.get("test"), str) else "",
     )
 
 
@@ -101,3 +130,19 @@ def sections(board: pd.DataFrame, include_stale: bool = False) -> list[Section]:
                                stale=bool(r["stale"]))
         out[key].rows.append(_row(r))
     return list(out.values())
+
+
+def task_metrics(task: str, runs: pd.DataFrame) -> list[str]:
+    """The task's ranked metrics that its records report, primary first (registry order, else the primary
+    only). Reference metrics (the same for every method) are left out: see leaderboard/paper.py `reference_values`.
+    Shared by the paper's tables and the results page."""
+    from harness import registry
+
+    primary = primary_metric(task, runs)
+    spec = registry.tasks().get(task)
+    if spec is None:
+        return [primary]
+    task_runs = runs[runs["task"] == task]
+    reported = [m.name for m in spec.metrics if not m.reference and f"m.{m.name}" in task_runs
+                and task_runs[f"m.{m.name}"].notna().any()]
+    return [primary] + [m for m in reported if m != primary]

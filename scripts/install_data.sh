@@ -19,11 +19,5 @@ if ! command -v apt-get >/dev/null 2>&1; then
     echo "install_data: no apt-get here; put Fashion-MNIST's four IDX files in a folder and pass data.path=FOLDER" >&2
     exit 1
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends dataset-fashion-mnist
+bash "$(dirname "$0")/apt_install.sh" install_data dataset-fashion-mnist
 echo "install_data: installed dataset-fashion-mnist in $FOLDER" >&2

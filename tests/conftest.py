@@ -227,3 +227,45 @@ def smoke_args(tmp_path, hub_fixtures):
         return args + list(extra)
 
     return make
+
+
+# Metrics no rescoring hook gives back, each with why (the paired tests leave them to Welch's t-test over
+# seeds); metrics marked `reference` (no method in them) are never rescored either
+NOT_RESCORED = {"views": "video: the protocol's clips per test video, the same for every method"}
+
+
+def _read_columns(path: Path) -> dict[str, np.ndarray]:
+    """A per_example.parquet file's columns as the paired tests read them (leaderboard.per_example.columns_for):
+    pyarrow's numpy arrays, list columns as object arrays of arrays."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return {name: table.column(name).to_numpy() for name in table.column_names}
+
+
+def _check_rescoring(spec, metrics: dict[str, float], path: Path) -> None:
+    """The task's hooks (TaskSpec.example_scores / set_scores) give back `metrics` from the per-example file
+    at `path`, every metric but the reference ones and NOT_RESCORED from exactly one hook, and finite values
+    inside each metric's declared range on a resample of the rows with repeats."""
+    columns = _read_columns(path)
+    n = len(columns["example_id"])
+    per_example = spec.example_scores(columns) if spec.example_scores else {}
+    whole = spec.set_scores(columns, np.arange(n)) if spec.set_scores else {}
+    assert not set(per_example) & set(whole), "a metric rescored by both hooks"
+    expected = {m.name for m in spec.metrics if not m.reference and m.name not in NOT_RESCORED}
+    assert set(per_example) | set(whole) == expected
+    rows = np.random.default_rng(0).integers(0, n, size=n)
+    resampled = spec.set_scores(columns, rows) if spec.set_scores else {}
+    ranges = {m.name: m.range for m in spec.metrics}
+    for name, values in per_example.items():  # float32 metrics (torchmetrics) agree to about 1e-7
+        assert np.shape(values) == (n,) and np.mean(values) == pytest.approx(metrics[name], abs=1e-6), name
+        assert np.all((ranges[name][0] <= values) & (values <= ranges[name][1])), name
+    for name, value in whole.items():
+        assert value == pytest.approx(metrics[name], abs=1e-6), name
+        assert np.isfinite(resampled[name]) and ranges[name][0] <= resampled[name] <= ranges[name][1], name
+
+
+@pytest.fixture
+def check_rescoring():
+    """`check_rescoring(spec, metrics, parquet_path)`: a fixture, not an import (see write_text_fixture)."""
+    return _check_rescoring

@@ -14,6 +14,7 @@ from functools import partial
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
+from tasks.attribution import rescore
 from tasks.attribution.interface import Explainer
 from tasks.classification import FASHION_MNIST_HUB
 from tasks.shapes import CLASSES, DECIDING_VERSION
@@ -47,6 +48,9 @@ METRICS = (
            "Spearman correlation of the heatmaps of the trained and the fully re-initialised classifier; "
            "low means the method depends on what the model learnt", range=SIGNED),
 )
+# Quantus scores the heatmaps; then the paper behind each metric above, in order
+METRIC_CITE = ("hedstrom2023quantus", "zhang2018excitation", "arras2022clevrxai", "bach2015lrp", "petsiuk2018rise",
+               "samek2017evaluating", "adebayo2018sanity")
 def _build(kind: str, version: str, data_cfg, profile: str):
     from tasks.attribution.data import build, fashion_source, shapes_source
 
@@ -85,6 +89,8 @@ register_task(TaskSpec(
     num_classes=len(CLASSES),
     trainable=False,
     paper_figure=partial(_figure, "shapes-attribution"),
+    cite=("harris2020numpy", *METRIC_CITE),  # the scenes are drawn with numpy (and Pillow, which has no paper)
+    example_scores=rescore.example_scores,
     profiles={"smoke": {"train_size": 256, "eval_size": 8}, "default": {"train_size": 4000, "eval_size": 256}},
     references=(
         # uniform noise hits the mask with probability |mask| / (H*W); 3 seeds x 256 images: binomial
@@ -119,6 +125,8 @@ register_task(TaskSpec(
     hub=FASHION_MNIST_HUB,
     trainable=False,
     paper_figure=partial(_figure, "fashion-mnist-attribution"),
+    cite=("xiao2017fashion", *METRIC_CITE),
+    example_scores=rescore.example_scores,
     profiles={"smoke": {"train_size": 1024, "eval_size": 8}, "default": {"train_size": 10000, "eval_size": 256}},
     references=(
         # the silhouette covers about half of each 28x28 image: chance is high here, which is the point of

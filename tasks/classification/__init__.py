@@ -7,8 +7,11 @@ run needs them, never by `bench list`.
 
 from __future__ import annotations
 
+from functools import partial
+
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
+from tasks.classification import rescore
 from tasks.classification.interface import ImageClassifier
 from tasks.data.idx import IdxLayout
 
@@ -59,6 +62,9 @@ def _hub_builder(name: str, hub: HubSource, val_size: int, idx: IdxLayout | None
     return build
 
 
+# scikit-learn's digits are the test half of the UCI optdigits set (1,797 of its 5,620 images)
+DIGITS_CITE = ("alpaydin1998optdigits", "pedregosa2011sklearn")
+
 register_task(TaskSpec(
     name="digits",
     version="1",
@@ -72,6 +78,9 @@ register_task(TaskSpec(
     build=_build_digits,
     input_shape=(1, 8, 8),
     num_classes=10,
+    cite=DIGITS_CITE,
+    example_scores=rescore.example_scores,
+    set_scores=partial(rescore.set_scores, num_classes=10),
     references=(
         Reference("sklearn-svc", "accuracy", 0.97,
                   "scikit-learn digits example: SVC(gamma=0.001) on a 50/50 split (different split)",
@@ -83,7 +92,7 @@ register_task(TaskSpec(
 
 def _hub_task(name: str, description: str, hub: HubSource, train_total: int, input_shape: tuple[int, ...],
               references: tuple[Reference, ...], idx: IdxLayout | None = None, sources: str = "",
-              default_caps: dict | None = None) -> TaskSpec:
+              default_caps: dict | None = None, cite: tuple[str, ...] = ()) -> TaskSpec:
     """A hub classification task: 5,000 of the hub's train split held out for validation. The default
     profile trains on 10,000 images unless `default_caps` says otherwise ({}: the whole train split)."""
     val = 5000
@@ -103,6 +112,9 @@ def _hub_task(name: str, description: str, hub: HubSource, train_total: int, inp
         num_classes=10,
         hub=hub,
         references=references,
+        cite=cite,
+        example_scores=rescore.example_scores,
+        set_scores=partial(rescore.set_scores, num_classes=10),
         profiles={"smoke": {"train_size": 256, "eval_size": 256},
                   "default": {"train_size": 10000} if default_caps is None else default_caps},
     )
@@ -123,7 +135,7 @@ register_task(_hub_task(
      Reference("cnn", "accuracy", 0.9905, "LeCun et al. MNIST table: LeNet-5, about 0.95% error",
                tolerance=0.01, why="LeNet-5 saw all 60,000 images for 20 epochs; the LeNet-style CNN here trains "
                "on 10,000 in the default profile, which costs up to about a point")),
-    MNIST_IDX,
+    MNIST_IDX, cite=("lecun1998gradient",),
 ))
 
 # Debian's dataset-fashion-mnist installs the four gzipped IDX files here (scripts/install_data.sh)
@@ -170,7 +182,7 @@ register_task(_hub_task(
     "when installed, else the hub.",
     # the whole 55,000-image train split in the default profile too: each method's fashion-mnist epochs
     # (its task_profiles) keep a run within 5 minutes on 2 CPU cores
-    default_caps={},
+    default_caps={}, cite=("xiao2017fashion",),
 ))
 
 # shared with the multimodal and self-supervised families' CIFAR-10 tasks: one pinned revision
@@ -190,4 +202,5 @@ register_task(_hub_task(
                tolerance=0.03, why="ResNet-18 (11M parameters, augmentation, about 200 epochs on 50,000 images); "
                "the resnet here is a tiny basic-block ResNet trained 20 epochs on 10,000 in the default profile, "
                "so only a full-size run could come this close")),
+    cite=("krizhevsky2009cifar",),
 ))

@@ -60,7 +60,12 @@ def gather_logits(accelerator, model: torch.nn.Module, loader, desc: str,
 
 
 def classification_metrics(logits: torch.Tensor, labels: torch.Tensor, num_classes: int) -> dict[str, float]:
-    preds = logits.argmax(dim=1)
+    return prediction_metrics(logits.argmax(dim=1), labels, num_classes)
+
+
+def prediction_metrics(preds: torch.Tensor, labels: torch.Tensor, num_classes: int) -> dict[str, float]:
+    """Accuracy, macro F1 and balanced accuracy of predicted classes: what the per-example `prediction`
+    and `label` columns give back on any resample of the examples (tasks/classification/rescore.py)."""
     kw = {"num_classes": num_classes, "validate_args": False}
     return {
         "accuracy": float(multiclass_accuracy(preds, labels, average="micro", **kw)),

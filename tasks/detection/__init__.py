@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
+from tasks.detection import rescore
 from tasks.detection.interface import Detector
 from tasks.scenes import LOCAL_COPY, SHAPES, SHAPES_PROFILES, SHAPES_SPLITS, hub_builder, preview, shapes_builder
 from tasks.shapes import CLASSES, GENERATOR_VERSION
@@ -52,6 +53,8 @@ register_task(TaskSpec(
     num_classes=len(CLASSES),
     profiles=SHAPES_PROFILES,
     preview=preview("shapes-det"),
+    cite=("harris2020numpy", "lin2014coco"),  # drawn with numpy (and Pillow); scored by COCO's AP
+    set_scores=rescore.set_scores,
 ))
 
 # detection-datasets/coco: COCO 2017 in parquet (train 117,266 / val 4,952 images with objects).
@@ -76,6 +79,8 @@ register_task(TaskSpec(
     input_shape=(3, 128, 128),
     num_classes=80,
     hub=COCO,
+    cite=("lin2014coco",),
+    set_scores=rescore.set_scores,
     references=(
         Reference("detr", "mAP", 0.420, "Carion et al. 2020, DETR R50 at full resolution, 500 epochs (not 128 px)",
                   tolerance=0.05, why="at this task's 128 px most small COCO objects vanish, so a faithful DETR "

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
 from tasks.classification import FASHION_MNIST_HUB
+from tasks.generative import rescore
 from tasks.generative.interface import ConditionalGenerator
 from tasks.shapes import CLASSES, OBJECT_VERSION
 
@@ -55,7 +56,8 @@ METRICS = (
            "samples are drawn for the test split's labels; how often the reference classifier agrees",
            range=UNIT),
     Metric("fd_real_floor", False, "the same FD between the real val and test splits",
-           "the target to approach: FD between two disjoint real splits of about the same size", range=DISTANCE),
+           "the target to approach: FD between two disjoint real splits of about the same size", range=DISTANCE,
+           reference=True),
 )
 PROTOCOL = (
     "Train on the train split (labels available for class-conditional methods) for trainer.epochs "
@@ -69,6 +71,7 @@ PROTOCOL = (
     "Inception's pool3 features (FID); the fingerprint then names those weights instead."
 )
 PROFILES = {"smoke": {"train_size": 64, "eval_size": 48}}
+METRIC_CITE = ("heusel2017fid", "kynkaanniemi2019precision")  # the Frechet distance; k-NN precision and recall
 
 
 def _builder(name: str):
@@ -92,10 +95,13 @@ register_task(TaskSpec(
     primary_metric="fd",
     protocol=PROTOCOL,
     build=_builder("digits-gen"),
+    cite=("alpaydin1998optdigits", "pedregosa2011sklearn", *METRIC_CITE),
     input_shape=(1, 16, 16),
     num_classes=10,
     profiles=PROFILES,
     metric_params=GenerativeMetricParams,
+    example_scores=rescore.example_scores,
+    set_scores=rescore.set_scores,
 ))
 
 register_task(TaskSpec(
@@ -110,12 +116,15 @@ register_task(TaskSpec(
     primary_metric="fd",
     protocol=PROTOCOL,
     build=_builder("shapes-gen"),
+    cite=("harris2020numpy", *METRIC_CITE),
     input_shape=(3, 32, 32),
     num_classes=len(CLASSES),
     # 32x32x3 is 12x the pixels of a 16x16 digit: the default profile trains on the first 1,000
     # images so that one run fits the 5-minute CPU budget
     profiles={**PROFILES, "default": {"train_size": 1000}},
     metric_params=GenerativeMetricParams,
+    example_scores=rescore.example_scores,
+    set_scores=rescore.set_scores,
 ))
 
 register_task(TaskSpec(
@@ -131,6 +140,7 @@ register_task(TaskSpec(
     primary_metric="fd",
     protocol=PROTOCOL,
     build=_builder("fashion-mnist-gen"),
+    cite=("xiao2017fashion", *METRIC_CITE),
     input_shape=(1, 28, 28),
     num_classes=10,
     hub=FASHION_MNIST_HUB,
@@ -146,4 +156,6 @@ register_task(TaskSpec(
     # 1,000 training images; 500 val and test images, because every test image is one sample to draw
     profiles={**PROFILES, "default": {"train_size": 1000, "eval_size": 500}},
     metric_params=GenerativeMetricParams,
+    example_scores=rescore.example_scores,
+    set_scores=rescore.set_scores,
 ))

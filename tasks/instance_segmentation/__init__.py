@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
+from tasks.instance_segmentation import rescore
 from tasks.instance_segmentation.interface import InstanceSegmenter
 from tasks.scenes import LOCAL_COPY, SHAPES, SHAPES_PROFILES, SHAPES_SPLITS, hub_builder, preview, shapes_builder
 from tasks.shapes import CLASSES, GENERATOR_VERSION
@@ -62,6 +63,8 @@ register_task(TaskSpec(
     ),
     profiles=SHAPES_PROFILES,
     preview=preview("shapes-inst"),
+    cite=("harris2020numpy", "lin2014coco"),  # drawn with numpy (and Pillow); scored by COCO's AP
+    set_scores=rescore.set_scores,
 ))
 
 # NaiveDev/coco-2017-instance: COCO 2017 in parquet with an `annotations` image per picture and
@@ -88,6 +91,8 @@ register_task(TaskSpec(
     input_shape=(3, 128, 128),
     num_classes=80,
     hub=COCO_INST,
+    cite=("lin2014coco",),
+    set_scores=rescore.set_scores,
     references=(
         # never run here (no COCO offline)
         Reference("mask-rcnn", "mask_mAP", 0.357, "He et al. 2017 (Mask R-CNN), Table 1: ResNet-101-FPN, COCO "

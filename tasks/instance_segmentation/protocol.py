@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-from tasks.detection.protocol import DetectionProtocol
+from tasks.detection.protocol import DetectionProtocol, detection_items
 from tasks.instance_segmentation import FAMILY
 
 MASK_THRESHOLD = 0.5
@@ -60,6 +60,26 @@ def instance_columns(items: Sequence[dict[str, Any]]) -> dict[str, list]:
             name = f"{prefix}_{key.removeprefix('gt_')}"
             columns[name] = [_rle(it[key]) if key.endswith("masks") else it[key].tolist() for it in items]
     return columns
+
+
+def _decoded(rles: Sequence[str], height: int, width: int) -> torch.Tensor:
+    """(m, H, W) bool masks from `_rle`'s strings (lossless: COCO RLE is exact)."""
+    import numpy as np
+    from pycocotools import mask as mask_utils
+
+    if not len(rles):
+        return torch.zeros((0, height, width), dtype=torch.bool)
+    decoded = mask_utils.decode([{"size": [height, width], "counts": str(r).encode("ascii")} for r in rles])
+    return torch.from_numpy(np.ascontiguousarray(decoded.transpose(2, 0, 1)).astype(bool))
+
+
+def instance_items(columns: dict[str, Sequence]) -> list[dict[str, Any]]:
+    """The inverse of `instance_columns`: what `instance_metrics` takes, from rows read back from parquet."""
+    items = detection_items(columns)  # the same box, score and label columns
+    for n, item in enumerate(items):
+        size = int(columns["height"][n]), int(columns["width"][n])
+        item["masks"], item["gt_masks"] = (_decoded(columns[name][n], *size) for name in ("pred_masks", "gt_masks"))
+    return items
 
 
 class InstanceSegmentationProtocol(DetectionProtocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, HubSource, Metric, Reference, TaskSpec
 from tasks.classification import CIFAR10_HUB
+from tasks.multimodal import rescore
 from tasks.multimodal.interface import ImageTextModel
 from tasks.shapes import CLASSES
 
@@ -83,6 +84,7 @@ register_task(TaskSpec(
     dataset=SCENES, splits={"train": 17413, "val": 300, "test": 500},
     metrics=RETRIEVAL_METRICS, primary_metric="i2t_r5", protocol=RETRIEVAL_PROTOCOL,
     build=_builder("data", "build_shapes_retrieval"), input_shape=(3, 32, 32), profiles=EMBEDDED_PROFILES,
+    cite=("harris2020numpy",), example_scores=rescore.retrieval_scores,
 ))
 
 register_task(TaskSpec(
@@ -92,7 +94,8 @@ register_task(TaskSpec(
     splits={"train": 17413, "val": 300, "test": 500},
     metrics=_zeroshot_metrics(("shape", "colour")), primary_metric="shape_top1", protocol=ZEROSHOT_PROTOCOL,
     build=_builder("data", "build_shapes_zeroshot"), input_shape=(3, 32, 32), num_classes=len(CLASSES),
-    profiles=EMBEDDED_PROFILES,
+    profiles=EMBEDDED_PROFILES, cite=("harris2020numpy", "radford2021clip"),  # CLIP's zero-shot protocol
+    example_scores=rescore.zero_shot_scores,
 ))
 
 register_task(TaskSpec(
@@ -103,7 +106,8 @@ register_task(TaskSpec(
     splits={"train": 0, "val": 1014, "test": 1000}, metrics=RETRIEVAL_METRICS, primary_metric="i2t_r5",
     protocol="Evaluation only (trainer.epochs=0): released weights via method.pretrained. " + RETRIEVAL_PROTOCOL,
     build=_builder("hub", "build_flickr30k"), input_shape=(3, 224, 224),
-    hub=FLICKR30K_HUB, trainable=False,
+    hub=FLICKR30K_HUB, trainable=False, cite=("young2014flickr30k", "karpathy2015alignments"),
+    example_scores=rescore.retrieval_scores,
     profiles={"smoke": {"eval_size": 16}},
 ))
 
@@ -117,7 +121,8 @@ register_task(TaskSpec(
     "classified against the ten class names through the CLIP repository's 18 CIFAR prompt templates "
     "(prompt ensemble).",
     build=_builder("hub", "build_cifar10_zeroshot"), input_shape=(3, 32, 32), num_classes=10,
-    hub=CIFAR10_HUB, trainable=False,
+    hub=CIFAR10_HUB, trainable=False, cite=("krizhevsky2009cifar", "radford2021clip"),
+    example_scores=rescore.zero_shot_scores,
     references=(Reference("clip", "class_top1", 0.913,
                           "Radford et al. 2021 (CLIP), Table 11: ViT-B/32 zero-shot CIFAR-10, 91.3%",
                           "method.model=ViT-B-32 method.pretrained=openai", tolerance=0.01,

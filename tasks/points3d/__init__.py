@@ -7,8 +7,11 @@ Metadata only: the generator, builders and protocol are imported when a run need
 
 from __future__ import annotations
 
+from functools import partial
+
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
+from tasks.points3d import rescore
 from tasks.points3d.interface import PointCloudClassifier
 
 # read at registration: here, not in generator.py, so that `bench list` imports no numpy
@@ -66,6 +69,9 @@ for _name, _rotation, _what in (("primitives-3d", "up", "rotated about the up ax
         input_shape=(1024, 3),
         num_classes=len(CLASSES),
         profiles={"smoke": {"train_size": 64, "eval_size": 32}},
+        example_scores=rescore.example_scores,
+        set_scores=partial(rescore.set_scores, num_classes=len(CLASSES)),
+        cite=("harris2020numpy",),  # sampled with numpy
     ))
 
 
@@ -86,6 +92,9 @@ register_task(TaskSpec(
     local_data=True,
     input_shape=(1024, 3),
     num_classes=40,
+    cite=("wu2015modelnet",),
+    example_scores=rescore.example_scores,
+    set_scores=partial(rescore.set_scores, num_classes=40),
     references=(
         Reference("pointnet", "overall_accuracy", 0.892, "Qi et al. 2017 (PointNet), Table 1: 89.2% overall accuracy",
                   "1,024 points, with T-Nets; the paper's training recipe", tolerance=0.02,

@@ -27,10 +27,15 @@ class PointCloudProtocol:
     def evaluate(self, accelerator, model: torch.nn.Module, loader, desc: str,
                  per_example: bool = False) -> Evaluation:
         logits, labels, seconds = gather_logits(accelerator, model, loader, desc, "points")
-        preds = logits.argmax(dim=1)
-        kw = {"num_classes": self.num_classes, "validate_args": False}
-        metrics = {"overall_accuracy": float(multiclass_accuracy(preds, labels, average="micro", **kw)),
-                   # torchmetrics' macro average skips classes absent from both labels and predictions
-                   "mean_class_accuracy": float(multiclass_accuracy(preds, labels, average="macro", **kw))}
-        return Evaluation(metrics=metrics, num_samples=len(labels), seconds=seconds,
+        return Evaluation(metrics=pointcloud_metrics(logits.argmax(dim=1), labels, self.num_classes),
+                          num_samples=len(labels), seconds=seconds,
                           per_example=classification_columns(logits, labels) if per_example else None)
+
+
+def pointcloud_metrics(preds: torch.Tensor, labels: torch.Tensor, num_classes: int) -> dict[str, float]:
+    """Overall and mean class accuracy of predicted classes (also on a resample of the per-example
+    `prediction` and `label` columns: tasks/points3d/rescore.py)."""
+    kw = {"num_classes": num_classes, "validate_args": False}
+    return {"overall_accuracy": float(multiclass_accuracy(preds, labels, average="micro", **kw)),
+            # torchmetrics' macro average skips classes absent from both labels and predictions
+            "mean_class_accuracy": float(multiclass_accuracy(preds, labels, average="macro", **kw))}

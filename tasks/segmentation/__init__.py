@@ -9,6 +9,7 @@ from __future__ import annotations
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, HubSource, Metric, TaskSpec
 from tasks.scenes import LOCAL_COPY, SHAPES, SHAPES_PROFILES, SHAPES_SPLITS, hub_builder, preview, shapes_builder
+from tasks.segmentation import rescore
 from tasks.segmentation.interface import Segmenter
 from tasks.shapes import CLASSES, GENERATOR_VERSION
 
@@ -50,6 +51,8 @@ register_task(TaskSpec(
     num_classes=len(CLASSES) + 1,
     profiles=SHAPES_PROFILES,
     preview=preview("shapes-seg"),
+    cite=("harris2020numpy",),  # drawn with numpy and Pillow (which has no paper)
+    set_scores=rescore.set_scores,
 ))
 
 # ADE20K scene parsing (SceneParse150): mask ids 1..150 are the classes, 0 is "other" (ignored).
@@ -73,6 +76,7 @@ register_task(TaskSpec(
                       128, tuple(f"ade-{i}" for i in range(150)), PROTOCOL_REF),
     input_shape=(3, 128, 128),
     num_classes=150,
-    hub=ADE20K,
+    hub=ADE20K, cite=("zhou2017ade20k",),
+    set_scores=rescore.set_scores,
     profiles={"smoke": {"train_size": 48, "eval_size": 16}, "default": {"train_size": 10000}},
 ))

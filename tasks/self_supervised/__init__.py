@@ -9,6 +9,7 @@ from __future__ import annotations
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
 from tasks.classification import CIFAR10_HUB, FASHION_MNIST_HUB
+from tasks.self_supervised import rescore
 from tasks.self_supervised.interface import SelfSupervisedEncoder
 from tasks.shapes import CLASSES, OBJECT_VERSION
 
@@ -38,6 +39,8 @@ PROTOCOL = (
     "evaluation belongs to the task: every method is scored by the same code."
 )
 PROFILES = {"smoke": {"train_size": 96, "eval_size": 48}}
+# the probe is scikit-learn's; the weighted kNN is InstDisc's, with DINO's k and temperature
+METRIC_CITE = ("pedregosa2011sklearn", "wu2018instdisc", "caron2021dino")
 
 
 def _builder(name: str):
@@ -55,6 +58,8 @@ register_task(TaskSpec(
     dataset="sklearn.datasets.load_digits with the digits task's fixed split, upsampled to 16x16 (as digits-gen)",
     splits={"train": 1078, "val": 360, "test": 359}, metrics=METRICS, primary_metric="probe_top1",
     protocol=PROTOCOL, build=_builder("digits-ssl"), input_shape=(1, 16, 16), num_classes=10, profiles=PROFILES,
+    cite=("alpaydin1998optdigits", *METRIC_CITE),
+    example_scores=rescore.example_scores,
 ))
 
 register_task(TaskSpec(
@@ -64,7 +69,8 @@ register_task(TaskSpec(
     "colour, size and rotation on a plain noisy background",
     splits={"train": 3000, "val": 400, "test": 400}, metrics=METRICS, primary_metric="probe_top1",
     protocol=PROTOCOL, build=_builder("shapes-ssl"), input_shape=(3, 32, 32), num_classes=len(CLASSES),
-    profiles=PROFILES,
+    profiles=PROFILES, cite=("harris2020numpy", *METRIC_CITE),
+    example_scores=rescore.example_scores,
 ))
 
 register_task(TaskSpec(
@@ -73,7 +79,8 @@ register_task(TaskSpec(
     dataset="uoft-cs/cifar10: train 45,000 (5,000 held out for validation), test 10,000",
     splits={"train": 45000, "val": 5000, "test": 10000}, metrics=METRICS, primary_metric="probe_top1",
     protocol=PROTOCOL, build=_builder("cifar10-ssl"), input_shape=(3, 32, 32), num_classes=10,
-    hub=CIFAR10_HUB,
+    hub=CIFAR10_HUB, cite=("krizhevsky2009cifar", *METRIC_CITE),
+    example_scores=rescore.example_scores,
     profiles={"smoke": {"train_size": 40, "eval_size": 24}},
 ))
 
@@ -85,7 +92,8 @@ register_task(TaskSpec(
     "28x28, pixels in [0, 1]; sources as fashion-mnist: data.path, /usr/share/datasets/fashion-mnist, the hub",
     splits={"train": 55000, "val": 5000, "test": 10000}, metrics=METRICS, primary_metric="probe_top1",
     protocol=PROTOCOL, build=_builder("fashion-mnist-ssl"), input_shape=(1, 28, 28), num_classes=10,
-    hub=FASHION_MNIST_HUB,
+    hub=FASHION_MNIST_HUB, cite=("xiao2017fashion", *METRIC_CITE),
+    example_scores=rescore.example_scores,
     references=(Reference(
         "sklearn-pixels", "probe_top1", 0.798,
         "measured here: benchmarks/sklearn_reference.py --task fashion-mnist-ssl (this task's probe, "

@@ -13,6 +13,7 @@ import importlib.util
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
+from tasks.sequence import rescore
 from tasks.sequence.interface import SequenceModel
 
 FAMILY = register_family(FamilySpec(
@@ -41,6 +42,14 @@ REGRESS = PROTOCOL.format(loss="mean squared error")
 SMOKE = {"smoke": {"train_size": 128, "eval_size": 64}}
 
 
+MNIST1D_CITE = ("greydanus2020mnist1d",)
+# scikit-learn's digits (the test half of UCI optdigits) read a pixel per step, as Le et al. read MNIST
+PIXEL_DIGITS_CITE = ("alpaydin1998optdigits", "pedregosa2011sklearn", "le2015irnn")
+# the adding problem is Hochreiter & Schmidhuber's; this variant (two-hot marker, one mark per half) is Le et al.'s
+ADDING_CITE = ("hochreiter1997lstm", "le2015irnn")
+LISTOPS_CITE = ("nangia2018listops", "tay2021lra")
+
+
 def _build(function: str, *args, **kwargs):
     """A builder that imports `tasks.sequence.data` only when a run needs it."""
     def build(data_cfg, profile):  # the data does not depend on the profile, only its caps do
@@ -56,20 +65,21 @@ def register_mnist1d_tasks() -> None:
 
     common = dict(
         version="1", family="sequence", splits={"train": 3600, "val": 400, "test": 1000}, metrics=(ACCURACY,),
-        primary_metric="accuracy", input_shape=(40, 1), num_classes=10, profiles=SMOKE)
+        primary_metric="accuracy", input_shape=(40, 1), num_classes=10, profiles=SMOKE,
+        example_scores=rescore.accuracy_scores)
     dataset = ("MNIST-1D (Greydanus 2020): mnist1d.data.make_dataset(get_dataset_args()), the package's default "
                "arguments (seed 42; 4,000 train / 1,000 test sequences of 40 steps), generated offline and cached")
     register_task(TaskSpec(
         name="mnist1d", description="MNIST-1D: 10-class classification of 40-step 1-D digit templates, "
         "translated, scaled, sheared and noised (no download)", dataset=dataset,
         protocol=CLASSIFY + " val = the last 400 of a fixed permutation (seed 0) of the 4,000 training sequences.",
-        build=_build("build_mnist1d", shuffled=False), references=MNIST1D, **common))
+        build=_build("build_mnist1d", shuffled=False), references=MNIST1D, cite=MNIST1D_CITE, **common))
     register_task(TaskSpec(
         name="mnist1d-shuffled", description="MNIST-1D with the 40 time steps of every sequence in one fixed "
         "shuffled order: order-blind models keep their accuracy, order-sensitive ones lose it (no download)",
         dataset=dataset + "; then every sequence's steps reordered by numpy RandomState(0).permutation(40)",
         protocol=CLASSIFY + " val as for mnist1d.", build=_build("build_mnist1d", shuffled=True),
-        references=MNIST1D_SHUFFLED, **common))
+        references=MNIST1D_SHUFFLED, cite=MNIST1D_CITE, **common))
 
 
 def register_pixel_digits_tasks() -> None:
@@ -86,7 +96,8 @@ def register_pixel_digits_tasks() -> None:
             f"pixels / 16 in [0, 1], as (64, 1) sequences {order}",
             splits={"train": 1078, "val": 360, "test": 359}, metrics=(ACCURACY,), primary_metric="accuracy",
             protocol=CLASSIFY, build=_build("build_pixel_digits", permuted=permuted), input_shape=(64, 1),
-            num_classes=10, references=PIXEL_DIGITS, profiles=SMOKE))
+            num_classes=10, references=PIXEL_DIGITS, profiles=SMOKE, cite=PIXEL_DIGITS_CITE,
+            example_scores=rescore.accuracy_scores))
 
 
 ADDING_LENGTH = 100
@@ -107,7 +118,8 @@ def register_adding_task(name: str = "adding", length: int = ADDING_LENGTH) -> N
         splits=dict(ADDING_SIZES), metrics=(MSE,), primary_metric="mse",
         protocol=REGRESS + " Predicting the constant 1.0 scores 1/6 (the variance of the sum), the floor.",
         build=_build("build_adding", name, length, dict(ADDING_SIZES)), input_shape=(length, 2), num_classes=0,
-        references=adding_references(), profiles=SMOKE))
+        references=adding_references(), profiles=SMOKE, cite=ADDING_CITE,
+        example_scores=rescore.mse_scores))
 
 
 # the default profile trains on the first 5,000 expressions: a GRU pass over all 20,000 takes ~70 s on 2 cores
@@ -127,7 +139,8 @@ def _listops_task(name: str, min_length: int, max_length: int, sizes: dict[str, 
         f"padded to {max_length - 1}; cached",
         splits=dict(sizes), metrics=(ACCURACY,), primary_metric="accuracy", protocol=CLASSIFY,
         build=_build("build_listops", name, min_length, max_length, dict(sizes)),
-        input_shape=(max_length - 1,), num_classes=10, references=references, profiles=profiles)
+        input_shape=(max_length - 1,), num_classes=10, references=references, profiles=profiles,
+        cite=LISTOPS_CITE, example_scores=rescore.accuracy_scores)
 
 
 def register_listops_tasks() -> None:
@@ -160,6 +173,7 @@ def register_ucr_tasks() -> None:
             splits={"train": ds.train_size, "val": ds.train_size, "test": ds.test_size}, metrics=(ACCURACY,),
             primary_metric="accuracy", protocol=UCR_PROTOCOL, build=_build("build_ucr", name, ds.archive_name),
             input_shape=(ds.length, ds.channels), num_classes=ds.num_classes, references=ds.references,
+            cite=ds.cite, example_scores=rescore.accuracy_scores,
             profiles={"smoke": {"train_size": 32, "eval_size": 32}}))
 
 
@@ -181,7 +195,8 @@ def register_text_tasks() -> None:
             primary_metric="accuracy", protocol=CLASSIFY + f" val = the last {ds.val_size:,} of a fixed permutation "
             f"(seed 0) of the hub's {ds.train_split} split; test = its {ds.test_split} split.",
             build=_build("build_text", name, TEXT_VOCAB, TEXT_LENGTH), input_shape=(TEXT_LENGTH,),
-            num_classes=ds.num_classes, hub=ds.hub, references=ds.references,
+            num_classes=ds.num_classes, hub=ds.hub, references=ds.references, cite=ds.cite,
+            example_scores=rescore.accuracy_scores,
             profiles={**SMOKE, "default": {"train_size": 5000, "eval_size": 2000}}))
 
 

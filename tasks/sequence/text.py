@@ -58,6 +58,7 @@ class TextDataset:
     sizes: tuple[int, int]  # (train, test) examples on the hub
     description: str
     references: tuple[Reference, ...] = ()
+    cite: tuple[str, ...] = ()  # BibTeX keys (TaskSpec.cite): the dataset's paper (and benchmark's)
 
 
 CAP = ("the default profile trains on 5,000 of the training texts for minutes on 2 CPU cores, with a BPE vocabulary "
@@ -93,17 +94,19 @@ TEXT_TASKS: dict[str, TextDataset] = {
     "imdb": TextDataset(
         HubSource("stanfordnlp/imdb", "e6281661ce1c48d982bc483cf8a173c1bbeb5d31", "text", "label", checked=False),
         "text", "label", 2, "train", "test", 2500, (25000, 25000),
-        "IMDB movie reviews, positive or negative (Maas et al. 2011); 25,000 train, 25,000 test", IMDB_REFS),
+        "IMDB movie reviews, positive or negative (Maas et al. 2011); 25,000 train, 25,000 test", IMDB_REFS,
+        cite=("maas2011imdb",)),
     "sst2": TextDataset(
         HubSource("stanfordnlp/sst2", "8d51e7e4887a4caaa95b3fbebbf53c0490b58bbb", "sentence", "label",
                   checked=False),
         "sentence", "label", 2, "train", "validation", 2000, (67349, 872),
         "SST-2 sentences, positive or negative (Socher et al. 2013; GLUE); the hub's test labels are hidden, "
-        "so its validation split (872) is the test", SST2_REFS),
+        "so its validation split (872) is the test", SST2_REFS, cite=("socher2013sst", "wang2019glue")),
     "ag-news": TextDataset(
         HubSource("fancyzhx/ag_news", "eb185aade064a813bc0b7f42de02595523103ca4", "text", "label", checked=False),
         "text", "label", 4, "train", "test", 5000, (120000, 7600),
-        "AG News titles and descriptions, 4 topics (Zhang et al. 2015); 120,000 train, 7,600 test", AG_NEWS_REFS),
+        "AG News titles and descriptions, 4 topics (Zhang et al. 2015); 120,000 train, 7,600 test", AG_NEWS_REFS,
+        cite=("zhang2015charcnn",)),
 }
 
 

@@ -30,6 +30,8 @@ from harness.specs import Reference
 UCR_2018 = "UCR archive 2018 (Dau et al. 2019, 'The UCR time series archive'), DataSummary.csv"
 FAWAZ = ("Ismail Fawaz et al. 2019, 'Deep learning for time series classification: a review', "
          "mean (std) test accuracy of 10 runs (hfawaz/dl-4-tsc results/{file})")
+UCR_CITE = ("dau2019ucr", "loning2019sktime")  # the univariate archive
+UEA_CITE = ("bagnall2018uea", "loning2019sktime")  # the multivariate archive
 FCN_WHY = ("their FCN trains 2,000 epochs with Adam on a GPU, 10 runs averaged; this temporal CNN trains within "
            "the 5-minute CPU budget")
 
@@ -47,6 +49,7 @@ class UcrDataset:
     references: tuple[Reference, ...]
     description: str
     variable_length: bool = False
+    cite: tuple[str, ...] = ()  # BibTeX keys (TaskSpec.cite): the archive's paper and sktime, which ships its files
 
 
 def _archive_refs(ed_error: float, dtw_learned: tuple[float, int], dtw_full: float) -> tuple[Reference, ...]:
@@ -92,29 +95,32 @@ UCR_TASKS: dict[str, UcrDataset] = {
     "ucr-gunpoint": UcrDataset(
         "GunPoint", 2, 150, 1, 50, 150,
         _archive_refs(0.0867, (0.0867, 0), 0.0933) + _fawaz_refs(1.000, 0.991, 0.05),
-        "GunPoint: hand-motion x-coordinate, gun drawn or pointed (UCR), 150 steps, 2 classes"),
+        "GunPoint: hand-motion x-coordinate, gun drawn or pointed (UCR), 150 steps, 2 classes", cite=UCR_CITE),
     "ucr-italypowerdemand": UcrDataset(
         "ItalyPowerDemand", 2, 24, 1, 67, 1029,
         _archive_refs(0.0447, (0.0447, 0), 0.0496) + _fawaz_refs(0.961, 0.963, 0.03),
-        "ItalyPowerDemand: a day of Italian electricity demand, winter or summer (UCR), 24 steps, 2 classes"),
+        "ItalyPowerDemand: a day of Italian electricity demand, winter or summer (UCR), 24 steps, 2 classes",
+        cite=UCR_CITE),
     "ucr-arrowhead": UcrDataset(
         "ArrowHead", 3, 251, 1, 36, 175,
         _archive_refs(0.2000, (0.2000, 0), 0.2971) + _fawaz_refs(0.843, 0.845, 0.08),
-        "ArrowHead: arrowhead outlines as 1-D series, 3 types (UCR), 251 steps, 36 training series"),
+        "ArrowHead: arrowhead outlines as 1-D series, 3 types (UCR), 251 steps, 36 training series",
+        cite=UCR_CITE),
     "ucr-osuleaf": UcrDataset(
         "OSULeaf", 6, 427, 1, 200, 242,
         _archive_refs(0.4793, (0.3884, 7), 0.4091) + _fawaz_refs(0.977, 0.979, 0.10),
-        "OSULeaf: leaf outlines as 1-D series, 6 species (UCR), 427 steps"),
+        "OSULeaf: leaf outlines as 1-D series, 6 species (UCR), 427 steps", cite=UCR_CITE),
     "ucr-basicmotions": UcrDataset(
         "BasicMotions", 4, 100, 6, 40, 40, _computed_1nn(0.600, 40),
-        "BasicMotions: smart-watch accelerometer and gyroscope (6 channels), 4 activities (UEA), 100 steps"),
+        "BasicMotions: smart-watch accelerometer and gyroscope (6 channels), 4 activities (UEA), 100 steps",
+        cite=UEA_CITE),
     "ucr-japanesevowels": UcrDataset(
         "JapaneseVowels", 9, 29, 12, 270, 370,
         _computed_1nn(0.9162, 370) + _fawaz_refs(0.993, 0.992, 0.03, file="results-mts-avg-std.csv",
                     note="Baydogan's multivariate archive copy of JapaneseVowels (the same 270/370 split), "
                     "with the review's own handling of unequal lengths"),
         "JapaneseVowels: 12 LPC cepstrum coefficients of a spoken vowel, 9 speakers (UEA), 7-29 steps, "
-        "zero-padded to 29 with a mask", variable_length=True),
+        "zero-padded to 29 with a mask", variable_length=True, cite=UEA_CITE),
 }
 
 

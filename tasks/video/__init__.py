@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from harness.registry import register_family, register_task
 from harness.specs import FamilySpec, Metric, Reference, TaskSpec
+from tasks.video import rescore
 from tasks.video.interface import VideoClassifier
 
 # read at registration: here, not in generator.py, so that `bench list` imports no numpy
@@ -73,6 +74,9 @@ register_task(TaskSpec(
     input_shape=(8, 3, 32, 32),
     num_classes=len(MOTIONS),
     profiles={"smoke": {"train_size": 64, "eval_size": 24}},
+    cite=("harris2020numpy",),  # rendered with numpy
+    example_scores=rescore.example_scores,
+    set_scores=rescore.set_scores,
 ))
 
 register_task(TaskSpec(
@@ -93,6 +97,9 @@ register_task(TaskSpec(
     local_data=True,
     input_shape=(8, 3, 112, 112),
     num_classes=101,
+    cite=("soomro2012ucf101",),
+    example_scores=rescore.example_scores,
+    set_scores=rescore.set_scores,
     references=(
         Reference("videomae", "video_top1", 0.913,
                   "Tong et al. 2022 (VideoMAE), abstract: ViT-B, self-supervised pre-training on UCF101 only, "

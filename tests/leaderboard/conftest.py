@@ -57,3 +57,35 @@ def write_record(runs_dir: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# The results page's fixture: (task, version, metric, higher_is_better, method, train seconds, values per seed).
+# Three families and an unregistered task; digits carries all three of its metrics, fashion-mnist's linear
+# and cnn meet the task's references, adding has a method that does not train (0 s).
+RESULTS = [
+    ("digits", "1", "accuracy", True, "cnn", 3.0, (0.98, 0.985, 0.99)),
+    ("digits", "1", "accuracy", True, "mlp", 6.0, (0.965, 0.97, 0.975)),
+    ("digits", "1", "accuracy", True, "linear", 1.0, (0.95, 0.96, 0.955)),
+    ("fashion-mnist", "1", "accuracy", True, "cnn", 200.0, (0.91, 0.915, 0.92)),
+    ("fashion-mnist", "1", "accuracy", True, "linear", 30.0, (0.84, 0.842, 0.844)),
+    ("adding", "1-T100", "mse", False, "gru", 250.0, (0.004, 0.005, 0.006)),
+    ("adding", "1-T100", "mse", False, "constant", 0.0, (0.167, 0.167, 0.167)),
+    ("toy-task", "1", "score", True, "m-a", 2.0, (0.5, 0.6)),
+    ("toy-task", "1", "score", True, "m-b", 20.0, (0.7, 0.8)),
+]
+PICTURE = "predictions.png"  # beside the run folder of digits/cnn seed 0
+
+
+def write_results_records(root: Path) -> Path:
+    """The results page's records folder under `root` (runs/ layout), with one picture; returns the folder."""
+    for task, version, metric, higher, method, seconds, values in RESULTS:
+        for seed, value in enumerate(values):
+            extra = {"f1_macro": value - 0.01, "balanced_accuracy": value - 0.005} if task == "digits" else None
+            rec = make_record(task, method, seed, value, version=version, metric=metric, higher_is_better=higher,
+                              extra=extra, train_seconds=seconds, num_parameters=1000 * (seed + 1) * len(method))
+            path = root / task / method / rec.run_id / "record.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(rec.model_dump_json(), encoding="utf-8")
+            if (task, method, seed) == ("digits", "cnn", 0):
+                (path.parent / PICTURE).write_bytes(b"\x89PNG\r\n\x1a\n")  # linked, never decoded
+    return root

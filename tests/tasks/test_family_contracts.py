@@ -110,7 +110,7 @@ def dummy_method():
 
 
 @pytest.mark.parametrize("task", TASKS)
-def test_dummy_trains_and_is_scored_on_every_task(task, dummy_method, smoke_args):
+def test_dummy_trains_and_is_scored_on_every_task(task, dummy_method, smoke_args, check_rescoring):
     from harness.config import compose
     from harness.runner import run
 
@@ -124,6 +124,8 @@ def test_dummy_trains_and_is_scored_on_every_task(task, dummy_method, smoke_args
     for metric in spec.metrics:
         low, high = metric.range or (float("-inf"), float("inf"))
         assert low <= result.record.metrics[metric.name] <= high, metric.name
+    # the task's rescoring hooks give the record's metrics back from the run's per-example file
+    check_rescoring(spec, result.record.metrics, result.run_dir / result.record.per_example.file)
     assert [(i.name, i.family, i.input_shape, i.num_classes) for i in seen] == [
         (task, spec.family, spec.input_shape, spec.num_classes)]
     assert len(result.record.history) == (1 if spec.trainable else 0)

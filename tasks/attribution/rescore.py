@@ -1,0 +1,16 @@
+"""Attribution runs rescored from their per-example columns (TaskSpec.example_scores): every metric is
+scored per image (tasks/attribution/scoring.py) and the split's value is the mean of its column; the
+pointing game's column is 0/1 per image."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+
+def example_scores(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    from tasks.attribution.scoring import METRIC_NAMES
+
+    return {name: np.asarray(columns[name]) for name in METRIC_NAMES}

@@ -1,0 +1,19 @@
+"""Segmentation runs rescored from their per-example columns (TaskSpec.set_scores): mIoU and pixel
+accuracy are set-level (one confusion matrix over the split), recomputed on a resample of the test
+images from their per-class intersection and union pixel counts by the protocol's own function."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from harness.per_example import stacked
+
+
+def set_scores(columns: Mapping[str, Any], rows: np.ndarray) -> dict[str, float]:
+    from tasks.segmentation.protocol import metrics_from_counts
+
+    return metrics_from_counts(stacked(columns["intersection"])[rows], stacked(columns["union"])[rows],
+                               np.asarray(columns["labelled_pixels"])[rows])
