@@ -33,7 +33,8 @@ METRICS = (
     Metric("video_top1", True, _ACC.format(k=1) + " on mean clip probabilities",
            "video-level top-1: each video's clip softmaxes averaged over its views", range=UNIT),
     Metric("views", True, "the protocol's clips per test video",
-           "how many clips video_top1 averages (1 = single-view); not a score", range=(1.0, float("inf"))),
+           "how many clips video_top1 averages (1 = single-view); not a score", range=(1.0, float("inf")),
+           reference=True),
 )
 REVERSAL = Metric("reversal_accuracy", True, "share of clips whose class outscores its time-reversed twin",
                   "binary accuracy within each pair of reversed motions (left/right, up/down, clockwise/"
