@@ -56,7 +56,8 @@ def _published_lines(task: str, metric: str) -> dict[str, float]:
 
     spec = registry.tasks().get(task)
     refs = [r for r in (spec.references if spec is not None else ()) if r.metric == metric]
-    return {f"{r.method} ({r.source.split(',')[0]})": r.value for r in refs[:3]}
+    # the label names the method only: sources are sentences, and the published section cites them in full
+    return {f"published: {r.method}": r.value for r in refs[:3]}
 
 
 def _cites(names: list[str], kind: str) -> dict[str, tuple[str, ...]]:
