@@ -12,13 +12,13 @@ pandas, scipy and pydantic are imported by the commands, never by this module: `
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cli import options
 from cli.options import Command
+from dlbench.board import load_runs, paper_table, ranked
 from harness.errors import UserError, unknown
 from harness.io import atomic_write_text, check_output_file, check_output_folder
 
@@ -92,49 +92,12 @@ class ReproduceOptions:
     output_dir: str | None = field(default=None, metadata={"help": "where the re-runs go; null: a temporary folder"})
 
     def __post_init__(self) -> None:
-        if self.tolerance is not None and not 0 <= self.tolerance < float("inf"):
-            raise UserError(f"tolerance must be a finite number >= 0, got {self.tolerance!r}")
-        if self.output_dir is not None:
-            check_output_folder("output_dir", self.output_dir)
+        from leaderboard.reproduce import check_options
+
+        check_options(self.tolerance, self.output_dir)
 
 
 # -- leaderboard, table, paper ---------------------------------------------------------------------
-
-def record_dirs(dirs: list[str] | None) -> list[Path]:
-    """The folders to read: `dirs=` (each must exist), else leaderboard/records and runs."""
-    from leaderboard.load import DEFAULT_DIRS
-
-    if dirs is None:
-        return list(DEFAULT_DIRS)
-    for d in dirs:
-        if not Path(d).exists():
-            raise UserError(f"dirs: no such folder: {d}")
-        if not os.access(d, os.R_OK | (os.X_OK if Path(d).is_dir() else 0)):  # os.walk would skip it silently
-            raise UserError(f"dirs: cannot read {d}; check its permissions")
-    return [Path(d) for d in dirs]
-
-
-def load_runs(dirs: list[str] | None):
-    """Completed runs under the folders; rejected files are reported on stderr and skipped."""
-    from leaderboard.aggregate import collect
-    from leaderboard.load import report_rejected
-
-    runs, rejected = collect(record_dirs(dirs))
-    report_rejected(rejected)
-    return runs
-
-
-def check_tasks(wanted: list[str], runs) -> None:
-    """Unknown names get close matches from the registry and the records."""
-    from harness import registry
-
-    have = set(runs["task"]) if len(runs) else set()
-    for task in wanted:
-        if task not in have:
-            if task in registry.tasks():
-                raise UserError(f"no completed records of task '{task}' under the folders read")
-            raise unknown("task", task, set(registry.tasks()) | have)
-
 
 def emit(text: str, out: str | None) -> None:
     """`text` to stdout, or written atomically to `out` (said on stderr)."""
@@ -174,16 +137,11 @@ def _leaderboard(opts: LeaderboardOptions) -> int:
 
 def _ranking(opts: LeaderboardOptions) -> int:
     """`view=ranking`: one ranked table per (task, version, profile)."""
-    from leaderboard.aggregate import summarise
     from leaderboard.render import render_board
 
     out = opts.out
     fmt = _format(opts)
-    runs = load_runs(opts.dirs)
-    if opts.task is not None:
-        check_tasks(opts.task, runs)
-        runs = runs[runs["task"].isin(opts.task)]
-    board = summarise(runs)
+    board, runs = ranked(opts.task, opts.dirs)
     if board.empty:
         print("bench leaderboard: no completed records under the folders read", file=sys.stderr)
     elif board["stale"].all() and not opts.stale and fmt not in ("csv", "json"):
@@ -218,18 +176,11 @@ _VIEWS = {"ranking": _ranking, "published": _published}
 
 def cmd_table(args: list[str]) -> int:
     """`bench table`: one booktabs LaTeX table, methods x tasks."""
-    from harness.specs import PROFILES
-    from leaderboard.aggregate import current_tasks
-    from leaderboard.table import build_table, render_table
+    from leaderboard.table import render_table
 
     opts = options.parse("table", TableOptions, args)
-    if opts.profile is not None and opts.profile not in PROFILES:
-        raise unknown("profile", opts.profile, PROFILES)
-    runs = load_runs(opts.dirs)
-    tasks = opts.tasks if opts.tasks is not None else current_tasks(runs)
-    check_tasks(tasks, runs)
     label = opts.label if opts.label is not None else Path(opts.out).stem if opts.out is not None else None
-    table = build_table(runs, tasks, opts.metric, opts.profile, label)
+    table = paper_table(opts.tasks, opts.metric, profile=opts.profile, label=label, dirs=opts.dirs)
     emit(render_table(table), opts.out)
     if opts.bib is not None:
         _write_bib(table, opts.bib)

@@ -19,6 +19,7 @@ from cli import board_commands, registry_commands, run_commands
 from cli.help import command_help, overview
 from cli.options import Command
 from harness.errors import UserError, unknown
+from harness.progress import show_lines
 
 COMMANDS: dict[str, Command] = {
     cmd.name: cmd for cmd in (*registry_commands.COMMANDS, *run_commands.COMMANDS, *board_commands.COMMANDS)
@@ -28,6 +29,7 @@ HELP = ("-h", "--help")
 
 def main(argv: list[str] | None = None) -> int:
     """`bench ARGS...`: the exit code (2 for bad input, with one line on stderr and no traceback)."""
+    show_lines()  # the engine logs; on the command line its lines go to stdout
     try:
         code = dispatch(sys.argv[1:] if argv is None else argv)
         sys.stdout.flush()  # a reader that left (`bench list | head`) shows here, not in Python's exit

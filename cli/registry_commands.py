@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dlbench
 from cli import options
 from cli.options import Command
 from harness.errors import UserError
@@ -34,16 +35,14 @@ def cmd_list(args: list[str]) -> int:
     from harness import registry
 
     options.parse("list", ListOptions, args)
-    tasks, methods = registry.tasks(), registry.methods()
     for family in registry.families():
-        fam_tasks = [t for t in tasks.values() if t.family == family]
-        fam_methods = [m for m in methods.values() if family in m.fits]
+        fam_tasks, fam_methods = dlbench.tasks(family), dlbench.methods(family)
         if not fam_tasks and not fam_methods:
             continue
         print(family)
-        for t in sorted(fam_tasks, key=lambda t: t.name):
+        for t in fam_tasks.values():
             print(f"  task    {t.name:<16} v{t.version:<3} {t.description}")
-        for m in sorted(fam_methods, key=lambda m: m.name):
+        for m in fam_methods.values():
             print(f"  method  {m.name:<16} v{m.version:<3} {m.description}")
     return 0
 

@@ -36,9 +36,10 @@ class EvaluateOptions(RunOptions):
         "help": "also write {metrics, num_samples, world_size, ...} as JSON to this file"})
 
     def __post_init__(self) -> None:
+        from harness.evaluate import check_eval_batch_size
+
         super().__post_init__()
-        if self.eval_batch_size is not None:
-            check_rule("eval_batch_size", self.eval_batch_size, 1 <= self.eval_batch_size <= 2**20, "in [1, 2**20]")
+        check_eval_batch_size(self.eval_batch_size)
         if self.out is not None:
             check_output_file("out", self.out)
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.errors import UserError, check_choice, unknown
+from harness.errors import ConfigError, UserError, check_choice, unknown
 from harness.io import check_output_folder
 from harness.optim import OPTIMIZERS, SCHEDULERS
 from harness.params import check_ranges, neutral_defaults, param, union_members
@@ -167,6 +168,30 @@ def parse_overrides(args: list[str], command: str = "run") -> list[tuple[str, An
     return out
 
 
+def _value_text(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_value_text(v) for v in value) + "]"
+    # quoted, so that a comma, a bracket or a word like null stays part of the string; Hydra reads a backslash
+    # as an escape only before a quote (and before the closing one), so only those are doubled
+    text = re.sub(r"(\\*)'", lambda m: m.group(1) * 2 + "\\'", str(value))
+    return "'" + re.sub(r"(\\+)$", lambda m: m.group(1) * 2, text) + "'"
+
+
+def override_text(key: str, value: Any) -> str:
+    """`key=value` in the grammar `parse_overrides` reads, for a Python value (what `dlbench.sweep` hands the
+    runs it launches); parsed back here, so a value the command line would read differently is refused."""
+    text = f"{key}={_value_text(value)}"
+    expected = list(value) if isinstance(value, tuple) else value
+    if parse_overrides([text]) != [(key, expected)]:
+        raise ConfigError(f"'{key}': {value!r} cannot be written as a command-line value; give a number, a string, "
+                          "true/false, None or a list of them")
+    return text
+
+
 def _schema(task: TaskSpec, method: MethodSpec) -> type:
     """The dataclass that OmegaConf checks every key and type against: RunKeys plus method.* (and metrics.*)."""
     fields = [("method", method.params, field(default_factory=method.params))]
@@ -205,7 +230,7 @@ def select(pairs: list[tuple[str, Any]]) -> tuple[dict[str, str], list[tuple[str
     for key, value in pairs:
         if key in SELECTORS:
             if not isinstance(value, str):
-                raise UserError(f"'{key}' takes a name, got {value!r}")
+                raise ConfigError(f"'{key}' takes a name, got {value!r}")
             chosen[key] = value
         else:
             rest.append((key, value))
@@ -219,7 +244,7 @@ def _resolve(chosen: dict[str, str]) -> tuple[TaskSpec, MethodSpec, str]:
     for key in ("task", "method"):
         if key not in chosen:
             names = registry.tasks() if key == "task" else registry.methods()
-            raise UserError(f"missing {key}=NAME; choose from {', '.join(sorted(names))}")
+            raise ConfigError(f"missing {key}=NAME; choose from {', '.join(sorted(names))}")
     task = registry.get_task(chosen["task"])
     method = registry.get_method(chosen["method"])
     registry.check_fits(task, method)
@@ -231,7 +256,13 @@ def _resolve(chosen: dict[str, str]) -> tuple[TaskSpec, MethodSpec, str]:
 
 def compose(args: list[str]) -> RunConfig:
     """Turn `bench run` arguments into a checked RunConfig, before any work starts."""
-    chosen, rest = select(parse_overrides(args))
+    return compose_pairs(parse_overrides(args))
+
+
+def compose_pairs(pairs: Sequence[tuple[str, Any]]) -> RunConfig:
+    """A checked RunConfig from (dotted key, value) pairs, selectors included: what `bench run` arguments
+    become once parsed, and what `dlbench.run` builds from its keyword arguments, so both are checked alike."""
+    chosen, rest = select(list(pairs))
     return build_config(*_resolve(chosen), rest)
 
 
@@ -304,8 +335,8 @@ class _Keys:
                      else f"task {self.task}" if key.startswith("metrics.") else "the run config")
             raise unknown("key", key, self.types, where=where)
 
-    def wrong_type(self, key: str, value: Any) -> UserError:
-        return UserError(f"wrong type for '{key}': {value!r} is not {type_name(self.types[key])}")
+    def wrong_type(self, key: str, value: Any) -> ConfigError:
+        return ConfigError(f"wrong type for '{key}': {value!r} is not {type_name(self.types[key])}")
 
 
 def _merge_recorded(cfg: Any, values: dict[str, Any], keys: _Keys) -> Any:
@@ -322,7 +353,7 @@ def _merge_recorded(cfg: Any, values: dict[str, Any], keys: _Keys) -> Any:
         key = str(getattr(err, "full_key", "") or "")
         if key in flat:
             raise keys.wrong_type(key, flat[key]) from None
-        raise UserError(f"invalid config: {str(err).splitlines()[0]}") from None
+        raise ConfigError(f"invalid config: {str(err).splitlines()[0]}") from None
 
 
 def _check_paths(task: TaskSpec, obj: Any) -> None:
@@ -330,10 +361,10 @@ def _check_paths(task: TaskSpec, obj: Any) -> None:
     path = obj.data.path
     if path is not None:
         if not task.reads_data_path:
-            raise UserError(f"task '{task.name}' reads no data.path (its data is generated or built in); "
+            raise ConfigError(f"task '{task.name}' reads no data.path (its data is generated or built in); "
                             f"drop data.path={path}")
         if not Path(path).expanduser().exists():  # the task's loader expands ~ too
-            raise UserError(f"data.path '{path}' does not exist; point it at a local copy of {task.name}'s data")
+            raise ConfigError(f"data.path '{path}' does not exist; point it at a local copy of {task.name}'s data")
     if obj.data.cache_dir is not None:
         check_output_folder("data.cache_dir", obj.data.cache_dir)
     check_output_folder("output_dir", obj.output_dir)
@@ -359,12 +390,12 @@ def build_config(task: TaskSpec, method: MethodSpec, profile: str, overrides: Se
     try:
         obj = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
-        raise UserError(f"invalid config: {str(err).splitlines()[0]}") from None
+        raise ConfigError(f"invalid config: {str(err).splitlines()[0]}") from None
     check_ranges(obj)  # seed, trainer.*, data.*, method.*, metrics.*: before any folder exists
     if recorded is None:  # a record's paths are those of the machine that made it (submit, reproduce read it anywhere)
         _check_paths(task, obj)
     if frozen and obj.trainer.epochs != 0:
-        raise UserError(f"{frozen} is evaluated without training; drop trainer.epochs={obj.trainer.epochs} "
+        raise ConfigError(f"{frozen} is evaluated without training; drop trainer.epochs={obj.trainer.epochs} "
                         "(or set it to 0)")
     return RunConfig(task=task.name, method_name=method.name, profile=profile, seed=obj.seed, trainer=obj.trainer,
                      data=obj.data, method=obj.method, resume=obj.resume, output_dir=obj.output_dir,

@@ -10,13 +10,13 @@ checkpoint (safetensors). Scoring goes through the task's protocol, which collec
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 from harness import distributed, rundir
 from harness.config import RunConfig
 from harness.contracts import Evaluation
-from harness.errors import UserError
+from harness.errors import UserError, check_rule
+from harness.progress import log
 
 
 def load_run_config(run_dir: Path) -> RunConfig:
@@ -93,8 +93,14 @@ def evaluate(cfg: RunConfig, weights: Path) -> Evaluation:
     return data.protocol.evaluate(accelerator, model, loader, "test")
 
 
+def check_eval_batch_size(eval_batch_size: int | None) -> None:
+    if eval_batch_size is not None:
+        check_rule("eval_batch_size", eval_batch_size, 1 <= eval_batch_size <= 2**20, "in [1, 2**20]")
+
+
 def load_run(run_dir: Path, eval_batch_size: int | None = None) -> tuple[RunConfig, Path]:
     """A run's config (with `eval_batch_size` per device when given) and the weights to score."""
+    check_eval_batch_size(eval_batch_size)
     cfg = load_run_config(run_dir)
     weights = checkpoint_weights(run_dir)
     if eval_batch_size is not None:
@@ -117,11 +123,10 @@ def _report(run_dir: Path, weights: Path, cfg: RunConfig, result: Evaluation, wo
     from harness.io import atomic_write_json
 
     shown = "  ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
-    print(f"evaluate {run_dir}  ({weights.parent.name}, world size {world}, "
-          f"eval batch {cfg.trainer.eval_batch_size} per device)")
-    print(f"test  {shown}  ({result.num_samples} examples)")
+    log.info(f"evaluate {run_dir}  ({weights.parent.name}, world size {world}, "
+             f"eval batch {cfg.trainer.eval_batch_size} per device)")
+    log.info(f"test  {shown}  ({result.num_samples} examples)")
     if out:
         atomic_write_json(out, {"run_dir": str(run_dir), "metrics": result.metrics, "num_samples": result.num_samples,
                                 "world_size": world, "per_device_batch_size": cfg.trainer.eval_batch_size})
-        print(f"metrics {out}")
-    sys.stdout.flush()
+        log.info(f"metrics {out}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from harness import distributed, rundir
+from harness import distributed, progress, rundir
 from harness.errors import UserError, unknown
 from harness.sweep_options import SweepOptions
 
@@ -60,6 +60,7 @@ def run_job(args: list[str], num_processes: int = 1) -> str:
     """
     from harness.config import compose
 
+    progress.show_lines()  # a worker process (local pool, SLURM job): its lines go to the run's log
     cfg = compose(list(args))
     if not distributed.should_launch(num_processes):
         from harness.runner import run
@@ -232,8 +233,8 @@ def run_slurm(jobs: list[Job], opts: SweepOptions, report: Report) -> None:
     submitted_at = time.perf_counter()
     with executor.batch():
         pending = [(executor.submit(run_job, list(job.args), processes), job) for job in jobs]
-    print(f"submitted {len(pending)} job(s) to {cluster}: {', '.join(sj.job_id for sj, _ in pending)}; "
-          f"logs in {folder}", flush=True)
+    progress.log.info(f"submitted {len(pending)} job(s) to {cluster}: {', '.join(sj.job_id for sj, _ in pending)}; "
+                      f"logs in {folder}")
     by_id = {sj.job_id: job for sj, job in pending}
     try:
         for sj in submitit.helpers.as_completed([sj for sj, _ in pending], poll_frequency=POLL_SECONDS[cluster]):

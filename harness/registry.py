@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from harness.bibliography import check_known
-from harness.errors import UserError, unknown
+from harness.errors import ConfigError, UserError, unknown
 from harness.params import undeclared
 from harness.specs import FamilySpec, MethodSpec, TaskSpec
 
@@ -156,7 +156,7 @@ def fitting_methods(task: TaskSpec) -> list[str]:
 def check_fits(task: TaskSpec, method: MethodSpec) -> None:
     if task.family not in method.fits:
         fits = ", ".join(fitting_methods(task)) or "none"
-        raise UserError(
+        raise ConfigError(
             f"method '{method.name}' does not fit task '{task.name}' (family {task.family}; "
             f"'{method.name}' fits {', '.join(method.fits)}); methods for '{task.name}': {fits}"
         )

@@ -20,15 +20,14 @@ import torch
 from accelerate import Accelerator
 from accelerate.utils import broadcast_object_list, set_seed
 from torch.utils.data import DataLoader
-from tqdm.auto import tqdm
 
-from harness import checkpoint, distributed, optim, per_example, provenance, registry, rundir
+from harness import checkpoint, distributed, optim, per_example, progress, provenance, registry, rundir
 from harness.config import RunConfig
 from harness.contracts import Evaluation, TaskData
 from harness.io import atomic_write_text
 from harness.record import MAX_METRIC, PerExampleRef, Record, load_record
 
-log = logging.getLogger("dlbench")
+log = progress.log  # lines go wherever the caller sent them (harness/progress.py), and to the run's run.log
 
 
 # what resume=true says when there is no checkpoint to continue from (rundir.Resumable's states and "new")
@@ -111,8 +110,9 @@ def _loaders(data: TaskData, cfg: RunConfig) -> tuple[DataLoader, DataLoader, Da
 
 
 def _setup_logging(run_dir: Path, main: bool) -> logging.Handler | None:
-    log.setLevel(logging.INFO)
-    log.propagate = False  # some libraries (open_clip) configure the root logger; lines are printed once, below
+    if log.level == logging.NOTSET:  # a level the user chose (a quiet notebook) is kept
+        log.setLevel(progress.DETAIL)
+    log.propagate = False  # some libraries (open_clip) configure the root logger; lines are printed once
     if not main:
         return None
     handler = logging.FileHandler(run_dir / rundir.LOG)
@@ -122,8 +122,9 @@ def _setup_logging(run_dir: Path, main: bool) -> logging.Handler | None:
 
 
 def _say(accelerator: Accelerator, msg: str) -> None:
-    log.info(msg)
-    accelerator.print(msg)
+    """One line for the reader, from the main process only (the others would repeat it)."""
+    if accelerator.is_main_process:
+        log.info(msg)
 
 
 class Run:
@@ -246,8 +247,8 @@ class Run:
         cfg, acc, protocol = self.cfg, self.accelerator, self.data.protocol
         epochs = cfg.trainer.epochs
         backward = backward_for(acc)
-        bar = tqdm(total=epochs * len(train_dl), initial=self.start_epoch * len(train_dl),
-                   desc="train", disable=None if acc.is_main_process else True, leave=False)
+        bar = progress.bar(epochs * len(train_dl), "train", acc.is_main_process,
+                           initial=self.start_epoch * len(train_dl), leave=False)
         for epoch in range(self.start_epoch + 1, epochs + 1):
             set_seed(epoch_seed(cfg.seed, epoch))
             self.gen.manual_seed(epoch_seed(cfg.seed, epoch))
@@ -308,7 +309,8 @@ class Run:
         if test is not None and test.per_example is not None and acc.is_main_process:
             t0 = time.perf_counter()
             ref = per_example.write(test.per_example, self.run_dir / rundir.PER_EXAMPLE)
-            log.info(f"per-example outputs: {ref.file}, {ref.rows} rows ({time.perf_counter() - t0:.3f}s)")
+            log.log(progress.DETAIL, f"per-example outputs: {ref.file}, {ref.rows} rows "
+                                     f"({time.perf_counter() - t0:.3f}s)")
         if test is not None and acc.num_processes > 1:
             ref = broadcast_object_list([ref])[0]
         return ref

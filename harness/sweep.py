@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import rundir
+from harness import progress, rundir
 from harness.config import RunConfig
 from harness.errors import UserError
 from harness.launchers import Job, Outcome, get_launcher, outcome_from_record
@@ -194,23 +194,18 @@ class Progress:
     """One line per finished run (with the sweep's ETA), and a bar with ETA when stderr is a terminal."""
 
     def __init__(self, total: int) -> None:
-        from tqdm.auto import tqdm
-
         self.total, self.finished, self.start = total, 0, time.perf_counter()
         self.outcomes: list[Outcome] = []
-        self.bar = tqdm(total=total, desc="sweep", unit="run", file=sys.stderr, disable=None, dynamic_ncols=True)
+        self.bar = progress.bar(total, "sweep", unit="run", file=sys.stderr, dynamic_ncols=True)
 
     def report(self, outcome: Outcome) -> None:
-        from tqdm.auto import tqdm
-
         self.finished += 1
         self.outcomes.append(outcome)
         elapsed = time.perf_counter() - self.start
         eta = elapsed / self.finished * (self.total - self.finished)
         what = outcome.score if outcome.status == "done" else outcome.reason
-        tqdm.write(f"[{self.finished}/{self.total}] {outcome.status:<6} {outcome.job.label}  {what}  "
-                   f"({outcome.seconds:.1f}s; eta {_clock(eta)})", file=sys.stdout)
-        sys.stdout.flush()
+        progress.log.info(f"[{self.finished}/{self.total}] {outcome.status:<6} {outcome.job.label}  {what}  "
+                          f"({outcome.seconds:.1f}s; eta {_clock(eta)})")
         self.bar.update(1)
 
     def close(self) -> None:
@@ -222,23 +217,22 @@ def _print_grid(points: list[Point], swept: list[str], opts: SweepOptions) -> No
     where = f"launcher {opts.launcher}, {opts.jobs} at a time"
     if opts.num_processes > 1:
         where += f", {opts.num_processes} processes per run"
-    print(f"sweep: {len(points)} run(s) over {', '.join(swept) or 'no swept key'}; {where}"
-          + (f"; {skipped} already done (rerun=true runs them again)" if skipped else ""))
+    progress.log.info(f"sweep: {len(points)} run(s) over {', '.join(swept) or 'no swept key'}; {where}"
+                      + (f"; {skipped} already done (rerun=true runs them again)" if skipped else ""))
     for i, p in enumerate(points, 1):
         state = f"skip: {p.existing}" if p.existing else f"config {p.cfg.hash()}"
-        print(f"  {i:>3}  {p.label:<40} {state}")
-    sys.stdout.flush()
+        progress.log.info(f"  {i:>3}  {p.label:<40} {state}")
 
 
 def _print_summary(outcomes: list[Outcome], seconds: float) -> None:
     count = {s: sum(o.status == s for o in outcomes) for s in ("done", "skipped", "failed")}
-    print(f"\nsweep finished in {_clock(seconds)}: {count['done']} done, {count['skipped']} skipped, "
-          f"{count['failed']} failed")
+    progress.log.info(f"\nsweep finished in {_clock(seconds)}: {count['done']} done, {count['skipped']} skipped, "
+                      f"{count['failed']} failed")
     for o in sorted(outcomes, key=lambda o: o.job.index):
         if o.status == "failed":
-            print(f"  failed   {o.job.label}: {o.reason}" + (f"  record {o.record}" if o.record else ""))
+            progress.log.info(f"  failed   {o.job.label}: {o.reason}" + (f"  record {o.record}" if o.record else ""))
         else:
-            print(f"  {o.status:<8} {o.job.label}  {o.score}  {o.record}")
+            progress.log.info(f"  {o.status:<8} {o.job.label}  {o.score}  {o.record}")
 
 
 # -- the sweep -------------------------------------------------------------------------------------

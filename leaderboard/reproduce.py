@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import UserError
+from harness.io import check_output_folder
+from harness.progress import log
 from harness.record import Provenance, Record, load_record
 
 DEFAULT_TOLERANCE = 0.01
@@ -42,6 +44,14 @@ class Comparison:
         diffs = self.differences()
         return (self.reproduced.status == "completed" and set(self.reproduced.metrics) == set(diffs)
                 and all(d is not None and abs(d) <= self.tolerance for d in diffs.values()))
+
+
+def check_options(tolerance: float | None, output_dir: str | Path | None) -> None:
+    """`tolerance=` and `output_dir=` of `bench reproduce` and `dlbench.reproduce`, checked before any re-run."""
+    if tolerance is not None and not 0 <= tolerance < float("inf"):
+        raise UserError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+    if output_dir is not None:
+        check_output_folder("output_dir", output_dir)
 
 
 def choose_tolerance(recorded: Provenance, current: Provenance, given: float | None) -> tuple[float, str]:
@@ -72,19 +82,19 @@ def reproduce(path: Path, record: Record, output_dir: str, tolerance: float | No
 
 def report(c: Comparison) -> None:
     r = c.recorded
-    print(f"\n{c.path}: {r.task.name}/{r.method.name} seed {r.seed}, profile {r.profile}, run {r.run_id}")
-    print(f"  {'metric':<20} {'recorded':>12} {'reproduced':>12} {'difference':>12}")
+    log.info(f"\n{c.path}: {r.task.name}/{r.method.name} seed {r.seed}, profile {r.profile}, run {r.run_id}")
+    log.info(f"  {'metric':<20} {'recorded':>12} {'reproduced':>12} {'difference':>12}")
     for name, diff in c.differences().items():
         again = c.reproduced.metrics.get(name)
         shown = ("missing", "") if again is None or diff is None else (f"{again:.6f}", f"{diff:+.3g}")
-        print(f"  {name:<20} {r.metrics[name]:>12.6f} {shown[0]:>12} {shown[1]:>12}")
-    print(f"  tolerance {c.tolerance:g} ({c.rule})")
+        log.info(f"  {name:<20} {r.metrics[name]:>12.6f} {shown[0]:>12} {shown[1]:>12}")
+    log.info(f"  tolerance {c.tolerance:g} ({c.rule})")
     if c.reproduced_ok:
-        print("  verdict: reproduced")
+        log.info("  verdict: reproduced")
     elif c.reproduced.status != "completed":
-        print(f"  verdict: NOT reproduced: the re-run failed ({c.reproduced.error})")
+        log.info(f"  verdict: NOT reproduced: the re-run failed ({c.reproduced.error})")
     else:
-        print(f"  verdict: NOT reproduced: a difference exceeds {c.tolerance:g}")
+        log.info(f"  verdict: NOT reproduced: a difference exceeds {c.tolerance:g}")
 
 
 def reproduce_all(paths: list[Path], output_dir: str | None, tolerance: float | None) -> list[Comparison]:
