@@ -85,7 +85,7 @@ def build_unet(info, params: UNetParams):
 
 
 @register_method(
-    name="segformer", version="2", fits=FITS, params=SegformerParams,
+    name="segformer", version="3", fits=FITS, params=SegformerParams,
     cite=("xie2021segformer", "wolf2020transformers"),
     description="transformers SegformerForSemanticSegmentation (MiT encoder + all-MLP decoder), tiny config",
     profiles={"smoke": {"trainer": {"epochs": 1, "batch_size": 16, "eval_batch_size": 16},
@@ -94,8 +94,8 @@ def build_unet(info, params: UNetParams):
               # [32, 64, 128, 256] x depth 2 was 4x slower and no better after 1 epoch (see the issue 23 note).
               # It needs a long high-lr phase, not another shape: over a 40-epoch cosine schedule validation mIoU
               # was 0.41 at epoch 10, 0.79 at 19, 0.88 at 28 (~25 s an epoch on one core); a 24-epoch schedule
-              # ended at test mIoU 0.468 / 0.417 (seeds 0 / 2), so 24 epochs were not adopted
-              "default": {"trainer": {"epochs": 10, "batch_size": 8, "lr": 2e-3, "weight_decay": 1e-2,
+              # ended at test mIoU 0.468 / 0.417 (seeds 0 / 2). v3 trains the 40 epochs
+              "default": {"trainer": {"epochs": 40, "batch_size": 8, "lr": 2e-3, "weight_decay": 1e-2,
                                       "eval_batch_size": 128}},
               "full": {"trainer": {"epochs": 60, "batch_size": 16, "lr": 6e-5, "weight_decay": 1e-2},
                        "method": {"hidden_sizes": [32, 64, 160, 256], "depths": [2, 2, 2, 2],
