@@ -8,20 +8,28 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from harness.io import atomic_write
 
-if TYPE_CHECKING:  # pydantic, 0.35 s: the tasks' rescoring hooks import `stacked` when `bench list` registers them
+if TYPE_CHECKING:  # pydantic (0.35 s) and numpy: the tasks' rescoring hooks import `stacked` when `bench list`
+    # registers them, so both load only when a run writes or a leaderboard reads per-example columns
+    import numpy as np
+
     from harness.record import PerExampleRef
 
 
 def _arrow_column(values: Any) -> Any:
+    import numpy as np
     import pyarrow as pa
 
     if isinstance(values, np.ndarray) and values.ndim == 2:  # features, per-class counts: one list per row
         return pa.FixedSizeListArray.from_arrays(pa.array(values.reshape(-1)), values.shape[1])
     return pa.array(values)  # a 1-D array, or a list (of lists: a list column)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256 as the record stores it (PerExampleRef.sha256); read in chunks."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def write(columns: dict[str, Any], path: Path) -> PerExampleRef:
@@ -40,14 +48,15 @@ def write(columns: dict[str, Any], path: Path) -> PerExampleRef:
     if pc.count_distinct(table["example_id"]).as_py() != table.num_rows:
         raise ValueError("per-example columns repeat an example_id: an example was gathered twice")
     atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return PerExampleRef(file=path.name, sha256=digest, rows=table.num_rows, columns=table.column_names)
+    return PerExampleRef(file=path.name, sha256=sha256_of(path), rows=table.num_rows, columns=table.column_names)
 
 
 def stacked(column: Any) -> np.ndarray:
     """A column read back from per_example.parquet as the 2-D array `write` was given (features (N, D),
     per-class counts (N, K), per-caption hits (N, K)): pyarrow returns a fixed-size list column as an
     object array of equal-length arrays. A column that is already a plain array passes through."""
+    import numpy as np
+
     values = np.asarray(column)
     if values.dtype != object:
         return values

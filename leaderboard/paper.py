@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from harness.errors import UserError
 from harness.io import atomic_write_text
-from leaderboard.aggregate import current_tasks, metric_direction, registered_metric, summarise
+from leaderboard.aggregate import current_tasks, metric_direction, summarise
 from leaderboard.figures import bar_chart, learning_curves
 from leaderboard.published import published_sections
 from leaderboard.render import render_published_latex
@@ -91,7 +91,7 @@ def write_task(task: str, runs: pd.DataFrame, paper_dir: Path) -> dict[str, obje
     version = board["task_version"].iloc[0]
     section = runs[(runs["task"] == task) & (runs["task_version"] == version) & (runs["profile"] == profile)]
     references = reference_values(task, section)
-    lines = {f"{k} (reference)": v for k, v in references.items() if _same_units(task, k, metric)}
+    lines = {f"{k} (reference)": v for k, v in references.items() if _same_units(k, metric)}
     bar_chart(board, paper_dir / "figures" / f"{name}-bar.pdf", lines=lines | _published_lines(task, metric))
     curves = learning_curves(section, metric, paper_dir / "figures" / f"{name}-curves.pdf")
     best = board[board["rank"] == 1].sort_values("n_seeds", ascending=False).iloc[0]
@@ -108,11 +108,10 @@ def write_task(task: str, runs: pd.DataFrame, paper_dir: Path) -> dict[str, obje
             "examples": _examples(task, methods, paper_dir / "figures" / f"{name}-examples.pdf")}
 
 
-def _same_units(task: str, reference: str, metric: str) -> bool:
+def _same_units(reference: str, metric: str) -> bool:
     """A reference metric is drawn on the primary metric's axis only when it measures the same thing
     (fd_real_floor beside fd): same name stem."""
-    described = registered_metric(task, reference)
-    return described is not None and reference.startswith(metric + "_")
+    return reference.startswith(metric + "_")
 
 
 def _examples(task: str, methods: list[str], path: Path) -> str | None:

@@ -16,6 +16,8 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.per_example import sha256_of
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -34,11 +36,6 @@ def parquet_path(record_path: str | Path, record: Record) -> Path | None:
     if record_path.name != RECORD and record_path.stem == record.run_id:  # the leaderboard's <run_id>.json
         return record_path.with_suffix(SUFFIX)
     return record_path.parent / record.per_example.file
-
-
-def sha256_of(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def problems(source: Path, record: Record) -> list[str]:

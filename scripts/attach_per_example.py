@@ -19,9 +19,10 @@ import tempfile
 from pathlib import Path
 
 from harness.io import atomic_write
+from harness.per_example import sha256_of
 from harness.record import load_record
 from leaderboard.load import record_files
-from leaderboard.per_example import parquet_path, sha256_of
+from leaderboard.per_example import parquet_path
 from leaderboard.reproduce import rerun
 
 

@@ -8,16 +8,19 @@ A query's hit was decided against the whole test gallery: a resample draws queri
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from harness.per_example import stacked
+
+if TYPE_CHECKING:
+    import numpy as np  # annotations only: numpy loads when a hook runs, not at registration
 
 PER_TEMPLATE = "_correct_per_template"  # the zero-shot column suffix that names each label set
 
 
 def retrieval_scores(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    import numpy as np
+
     from tasks.multimodal.protocol import RECALL_KS
 
     out = {f"i2t_r{k}": np.asarray(columns[f"i2t_hit@{k}"], dtype=float) for k in RECALL_KS}
@@ -26,6 +29,8 @@ def retrieval_scores(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
 
 
 def zero_shot_scores(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    import numpy as np
+
     out = {}
     for name in (c.removesuffix(PER_TEMPLATE) for c in columns if c.endswith(PER_TEMPLATE)):
         out[f"{name}_top1"] = np.asarray(columns[f"{name}_correct"])

@@ -9,12 +9,15 @@ nothing rescores it."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np  # annotations only: numpy loads when a hook runs, not at registration
 
 
 def example_scores(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    import numpy as np
+
     out = {"clip_top1": np.asarray(columns["clip_correct"]), "clip_top5": np.asarray(columns["clip_top5_correct"])}
     if "reversal_score" in columns:  # tasks with time-reversed twin classes only
         out["reversal_accuracy"] = np.asarray(columns["reversal_score"])
@@ -23,6 +26,8 @@ def example_scores(columns: Mapping[str, Any]) -> dict[str, np.ndarray]:
 
 def first_clips(columns: Mapping[str, Any]) -> np.ndarray:
     """Per row, whether it is its video's first clip (the smallest example_id among the video's rows)."""
+    import numpy as np
+
     ids, videos = np.asarray(columns["example_id"]), np.asarray(columns["video_index"])
     order = np.lexsort((ids, videos))
     starts = np.r_[True, videos[order][1:] != videos[order][:-1]] if len(order) else np.zeros(0, bool)
@@ -34,6 +39,8 @@ def first_clips(columns: Mapping[str, Any]) -> np.ndarray:
 def set_scores(columns: Mapping[str, Any], rows: np.ndarray) -> dict[str, float]:
     """video_top1 over the videos whose first clip `rows` draws, as often as it draws it (NaN if it draws
     none, which a resample of n clip rows does with probability (1 - 1/views)^n)."""
+    import numpy as np
+
     rows = np.asarray(rows)
     correct = np.asarray(columns["video_correct"])[rows[first_clips(columns)[rows]]]
     return {"video_top1": float(correct.mean()) if len(correct) else float("nan")}
